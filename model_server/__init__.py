@@ -1,0 +1,1 @@
+"""The shared LM model server: one model behind one engine, served over gRPC."""

@@ -1,0 +1,91 @@
+"""Token sampling over a logits vector, shared by the CPU engines.
+
+One implementation keeps greedy, temperature, top-k, top-p, repetition penalty and seeds
+behaving identically across llama.cpp and transformers, and gives every engine the
+log-probability of the chosen token for free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from model_server.types import SamplingParams
+
+# Looking at the largest few hundred logits first avoids sorting a 262k vocabulary per token;
+# the full sort is only a fallback when the nucleus is wider than that.
+_NUCLEUS_PROBE = 512
+
+
+def log_softmax(logits: np.ndarray) -> np.ndarray:
+    """Numerically stable log-softmax of a 1-D float array."""
+    shifted = logits - np.max(logits)
+    return shifted - np.log(np.sum(np.exp(shifted)))
+
+
+def apply_repetition_penalty(logits: np.ndarray, seen: Iterable[int], penalty: float) -> None:
+    """CTRL-style penalty in place: positive logits divided, negative multiplied."""
+    if penalty == 1.0:
+        return
+    ids = np.fromiter(set(seen), dtype=np.int64)
+    if ids.size == 0:
+        return
+    values = logits[ids]
+    logits[ids] = np.where(values > 0, values / penalty, values * penalty)
+
+
+def _truncate_top_k(logprobs: np.ndarray, top_k: int) -> np.ndarray:
+    """Indices of the top_k most likely tokens (all when 0 or too large)."""
+    if top_k <= 0 or top_k >= logprobs.size:
+        return np.arange(logprobs.size)
+    return np.argpartition(logprobs, -top_k)[-top_k:]
+
+
+def _truncate_top_p(logprobs: np.ndarray, candidates: np.ndarray, top_p: float) -> np.ndarray:
+    """The smallest set of candidates whose probability mass reaches top_p."""
+    if top_p >= 1.0:
+        return candidates
+    if candidates.size > _NUCLEUS_PROBE:
+        probe = candidates[np.argpartition(logprobs[candidates], -_NUCLEUS_PROBE)[-_NUCLEUS_PROBE:]]
+        if np.exp(logprobs[probe]).sum() >= top_p:
+            candidates = probe
+    order = candidates[np.argsort(-logprobs[candidates], kind="stable")]
+    cumulative = np.cumsum(np.exp(logprobs[order]))
+    keep = int(np.searchsorted(cumulative, top_p)) + 1
+    return order[:keep]
+
+
+class Sampler:
+    """Per-sequence sampler with its own seeded random generator.
+
+    Args:
+        params: Validated sampling parameters.
+        seed: Seed for this sequence (candidates of one request get different seeds).
+    """
+
+    def __init__(self, params: SamplingParams, seed: int | None) -> None:
+        self._params = params
+        self._rng = np.random.default_rng(seed)
+
+    def sample(self, logits: np.ndarray, seen: Iterable[int]) -> tuple[int, float]:
+        """Chooses the next token.
+
+        Args:
+            logits: Raw logits of the last position (not modified).
+            seen: Token ids the repetition penalty applies to (prompt and output).
+
+        Returns:
+            The token id and its log-probability under the temperature-scaled distribution.
+        """
+        p = self._params
+        work = np.array(logits, dtype=np.float32, copy=True)
+        apply_repetition_penalty(work, seen, p.repetition_penalty)
+        if p.greedy:
+            token = int(np.argmax(work))
+            return token, float(log_softmax(work)[token])
+        logprobs = log_softmax(work / p.temperature)
+        candidates = _truncate_top_p(logprobs, _truncate_top_k(logprobs, p.top_k), p.top_p)
+        weights = np.exp(logprobs[candidates] - logprobs[candidates].max())
+        token = int(self._rng.choice(candidates, p=weights / weights.sum()))
+        return token, float(logprobs[token])

@@ -1,0 +1,50 @@
+"""Model server settings, from SEARCHLM_MODEL_SERVER_* environment variables."""
+
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from searchlm.serving.settings import ServerSettings
+
+
+class ModelServerSettings(ServerSettings):
+    """Everything the model server process reads at start."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SEARCHLM_MODEL_SERVER_", use_attribute_docstrings=True, extra="ignore"
+    )
+
+    engine: str = "llamacpp"
+    """Engine name from the registry: llamacpp, transformers or trtllm."""
+    model_path: str = ""
+    """GGUF file (llamacpp) or model directory (transformers, trtllm); empty: packaged Gemma 3 270M."""
+    model_sha256: str = ""
+    """Expected SHA-256 of a custom GGUF file (the packaged model is always verified)."""
+    model_name: str = ""
+    """Name reported to clients; default derived from the path."""
+    context_length: int = 2048
+    """Context window in tokens."""
+    threads: int = 2
+    """CPU threads for the CPU engines."""
+    device: str = "auto"
+    """transformers engine device: cpu, cuda, cuda:N or auto."""
+    max_batch_size: int = 16
+    """Sequences decoded together (transformers, trtllm); llama.cpp runs one at a time."""
+    tensor_parallel_size: int = 1
+    """TensorRT-LLM tensor-parallel degree (GPUs per stage)."""
+    pipeline_parallel_size: int = 1
+    """TensorRT-LLM pipeline-parallel degree."""
+    max_waiting: int = 64
+    """Requests that may queue beyond the running ones; more get RESOURCE_EXHAUSTED."""
+    max_tokens_limit: int = 1024
+    """Largest max_tokens a request may ask for."""
+    default_max_tokens: int = 128
+    """max_tokens when a request leaves it unset."""
+    max_candidates: int = 8
+    """Largest n a request may ask for."""
+    max_stop_sequences: int = 8
+    """Most stop sequences per request."""
+    max_stop_length: int = 64
+    """Longest stop sequence in characters."""
+    max_continuations: int = 32
+    """Most continuations per Score request."""

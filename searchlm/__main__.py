@@ -1,0 +1,5 @@
+"""`python -m searchlm ...` runs the human CLI."""
+
+from searchlm.cli import app
+
+app()

@@ -1,0 +1,1 @@
+"""Shared gRPC server bootstrap, interceptors, logging and metrics for all four processes."""

@@ -1,0 +1,234 @@
+"""Server interceptors: request context, metrics, and the one error mapping.
+
+Order matters (outermost first): the request context must be bound before anything logs;
+metrics must see the final status code, which the error interceptor sets by aborting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import grpc
+
+from searchlm import context
+from searchlm.errors import (
+    DeadlineExceededError,
+    InvalidRequestError,
+    NotFoundError,
+    NotReadyError,
+    OverloadedError,
+    UpstreamUnavailableError,
+)
+from searchlm.serving.metrics import GrpcMetrics
+
+_log = logging.getLogger(__name__)
+
+REQUEST_ID_KEY = "x-request-id"
+
+# Domain errors -> status codes. Looked up along the exception's MRO, so subclasses of a
+# listed error map like their parent.
+STATUS_BY_ERROR: dict[type[BaseException], grpc.StatusCode] = {
+    InvalidRequestError: grpc.StatusCode.INVALID_ARGUMENT,
+    OverloadedError: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    UpstreamUnavailableError: grpc.StatusCode.UNAVAILABLE,
+    NotReadyError: grpc.StatusCode.UNAVAILABLE,
+    DeadlineExceededError: grpc.StatusCode.DEADLINE_EXCEEDED,
+    TimeoutError: grpc.StatusCode.DEADLINE_EXCEEDED,
+    NotFoundError: grpc.StatusCode.NOT_FOUND,
+}
+
+Behavior = Callable[[Any, grpc.aio.ServicerContext], Any]
+
+
+def _wrap(
+    handler: grpc.RpcMethodHandler | None,
+    unary: Callable[[Behavior], Behavior],
+    stream: Callable[[Behavior], Behavior],
+) -> grpc.RpcMethodHandler | None:
+    """Returns a handler whose unary-response or streaming behaviour is wrapped."""
+    if handler is None:
+        return None
+    if handler.unary_unary:
+        return grpc.unary_unary_rpc_method_handler(
+            unary(handler.unary_unary),
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    if handler.unary_stream:
+        return grpc.unary_stream_rpc_method_handler(
+            stream(handler.unary_stream),
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    return handler  # client-streaming RPCs are not used by searchlm
+
+
+async def _awaitable(result: Any) -> Any:
+    """Lets sync behaviours (third-party servicers) pass through the async wrappers."""
+    return await result if inspect.isawaitable(result) else result
+
+
+async def _aiter(result: Any) -> AsyncIterator[Any]:
+    """Streams from async generators; awaits behaviours that write through the context."""
+    if inspect.isawaitable(result):
+        await result
+        return
+    async for item in result:
+        yield item
+
+
+class _BehaviorInterceptor(grpc.aio.ServerInterceptor):
+    """Base: wraps each RPC's behaviour with `around` (unary) or `around_stream`."""
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(details)
+        method = details.method
+        metadata = dict(details.invocation_metadata or ())
+
+        def unary(behavior: Behavior) -> Behavior:
+            async def run(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
+                return await self.around(lambda: _awaitable(behavior(request, ctx)), ctx, method, metadata)
+
+            return run
+
+        def stream(behavior: Behavior) -> Behavior:
+            # Must itself be an async generator function: grpc.aio inspects it to pick
+            # how to drive the stream.
+            async def run(request: Any, ctx: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+                async for item in self.around_stream(
+                    lambda: _aiter(behavior(request, ctx)), ctx, method, metadata
+                ):
+                    yield item
+
+            return run
+
+        return _wrap(handler, unary, stream)  # type: ignore[return-value]
+
+    async def around(
+        self,
+        call: Callable[[], Awaitable[Any]],
+        ctx: grpc.aio.ServicerContext,
+        method: str,
+        metadata: dict[str, Any],
+    ) -> Any:
+        return await call()
+
+    async def around_stream(
+        self,
+        call: Callable[[], AsyncIterator[Any]],
+        ctx: grpc.aio.ServicerContext,
+        method: str,
+        metadata: dict[str, Any],
+    ) -> AsyncIterator[Any]:
+        async for item in call():
+            yield item
+
+
+class RequestContextInterceptor(_BehaviorInterceptor):
+    """Binds the caller's request id (or a new one) and deadline; echoes the id back."""
+
+    def _bind(self, ctx: grpc.aio.ServicerContext, metadata: dict[str, Any]) -> None:
+        rid = str(metadata.get(REQUEST_ID_KEY) or context.new_request_id())[:128]
+        context.set_request(rid, ctx.time_remaining())
+        ctx.set_trailing_metadata(((REQUEST_ID_KEY, rid),))
+
+    async def around(self, call, ctx, method, metadata):  # type: ignore[no-untyped-def]
+        self._bind(ctx, metadata)
+        return await call()
+
+    async def around_stream(self, call, ctx, method, metadata):  # type: ignore[no-untyped-def]
+        self._bind(ctx, metadata)
+        async for item in call():
+            yield item
+
+
+class MetricsInterceptor(_BehaviorInterceptor):
+    """Counts RPCs by method and final status code, and times them."""
+
+    def __init__(self, metrics: GrpcMetrics) -> None:
+        self._metrics = metrics
+
+    def _code(self, ctx: grpc.aio.ServicerContext, exc: BaseException | None) -> str:
+        if isinstance(exc, asyncio.CancelledError):
+            expired = (ctx.time_remaining() or 1.0) <= 0
+            return "DEADLINE_EXCEEDED" if expired else "CANCELLED"
+        code = ctx.code()
+        if isinstance(code, grpc.StatusCode):
+            return code.name
+        return "UNKNOWN" if exc else "OK"
+
+    async def around(self, call, ctx, method, metadata):  # type: ignore[no-untyped-def]
+        start, exc = time.perf_counter(), None
+        self._metrics.in_flight.labels(method).inc()
+        try:
+            return await call()
+        except BaseException as e:
+            exc = e
+            raise
+        finally:
+            self._metrics.in_flight.labels(method).dec()
+            self._metrics.observe(method, self._code(ctx, exc), time.perf_counter() - start)
+
+    async def around_stream(self, call, ctx, method, metadata):  # type: ignore[no-untyped-def]
+        start, exc = time.perf_counter(), None
+        self._metrics.in_flight.labels(method).inc()
+        try:
+            async for item in call():
+                yield item
+        except BaseException as e:
+            exc = e
+            raise
+        finally:
+            self._metrics.in_flight.labels(method).dec()
+            self._metrics.observe(method, self._code(ctx, exc), time.perf_counter() - start)
+
+
+def status_for(exc: BaseException) -> grpc.StatusCode | None:
+    """The status code mapped to a domain error, or None for unexpected errors."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return None
+
+
+class ErrorInterceptor(_BehaviorInterceptor):
+    """Maps domain errors to status codes; anything else is INTERNAL, logged, never sent.
+
+    Tracebacks stay in the logs because they can carry prompts and internals; the caller
+    gets the request id to quote instead.
+    """
+
+    async def _abort(self, ctx: grpc.aio.ServicerContext, exc: Exception, method: str) -> None:
+        code = status_for(exc)
+        if code is None:
+            _log.exception("unhandled error in %s", method, exc_info=exc)
+            await ctx.abort(grpc.StatusCode.INTERNAL, f"internal error (request id {context.request_id()})")
+        level = logging.WARNING if code == grpc.StatusCode.RESOURCE_EXHAUSTED else logging.INFO
+        _log.log(level, "%s -> %s: %s", method, code.name if code else "", exc)
+        await ctx.abort(code, str(exc))  # type: ignore[arg-type]
+
+    async def around(self, call, ctx, method, metadata):  # type: ignore[no-untyped-def]
+        try:
+            return await call()
+        except grpc.aio.AbortError:
+            raise
+        except Exception as exc:
+            await self._abort(ctx, exc, method)
+
+    async def around_stream(self, call, ctx, method, metadata):  # type: ignore[no-untyped-def]
+        try:
+            async for item in call():
+                yield item
+        except grpc.aio.AbortError:
+            raise
+        except Exception as exc:
+            await self._abort(ctx, exc, method)

@@ -1,0 +1,37 @@
+"""Settings shared by every server process (each process adds its own fields and prefix)."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServerSettings(BaseSettings):
+    """Network, TLS, drain and logging settings of one gRPC server.
+
+    Subclasses set `env_prefix` to `SEARCHLM_<COMPONENT>_`.
+    """
+
+    model_config = SettingsConfigDict(use_attribute_docstrings=True, extra="ignore")
+
+    host: str = "127.0.0.1"
+    """Address to bind gRPC and metrics on (0.0.0.0 in containers)."""
+    port: int = 50051
+    """gRPC port; 0 picks a free one (written to port_file)."""
+    metrics_port: int = 9090
+    """Prometheus /metrics HTTP port; 0 picks a free one, -1 disables."""
+    port_file: str = ""
+    """If set, the bound ports are written here as JSON once serving (for tests and scripts)."""
+    grace_seconds: float = 20.0
+    """On SIGTERM, how long in-flight RPCs may take to finish."""
+    max_concurrent_rpcs: int = 1024
+    """RPCs handled at once; beyond it gRPC answers RESOURCE_EXHAUSTED."""
+    tls_cert: str = ""
+    """PEM server certificate; with tls_key enables TLS."""
+    tls_key: str = ""
+    """PEM private key of tls_cert."""
+    tls_client_ca: str = ""
+    """PEM CA bundle; when set, clients must present a certificate it signed (mTLS)."""
+    log_level: str = "INFO"
+    """Root log level."""
+    json_logs: bool = True
+    """Structured JSON log lines (false: plain text for a terminal)."""

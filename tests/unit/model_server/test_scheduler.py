@@ -1,0 +1,89 @@
+"""Admission: bounded queue, immediate refusal, cancellation frees places."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from model_server.scheduler import Scheduler
+from searchlm.errors import NotReadyError, OverloadedError
+
+
+async def _hold(scheduler: Scheduler, release: asyncio.Event) -> None:
+    async with scheduler.slot():
+        await release.wait()
+
+
+async def test_scheduler_refuses_at_once_when_queue_full() -> None:
+    scheduler = Scheduler(max_running=1, max_waiting=1)
+    release = asyncio.Event()
+    running = asyncio.create_task(_hold(scheduler, release))
+    waiting = asyncio.create_task(_hold(scheduler, release))
+    await asyncio.sleep(0.01)
+    assert (scheduler.running, scheduler.waiting) == (1, 1)
+    with pytest.raises(OverloadedError):
+        async with scheduler.slot():
+            pass
+    release.set()
+    await asyncio.gather(running, waiting)
+    assert (scheduler.running, scheduler.waiting) == (0, 0)
+
+
+async def test_scheduler_cancel_while_waiting_leaves_queue() -> None:
+    scheduler = Scheduler(max_running=1, max_waiting=1)
+    release = asyncio.Event()
+    running = asyncio.create_task(_hold(scheduler, release))
+    waiting = asyncio.create_task(_hold(scheduler, release))
+    await asyncio.sleep(0.01)
+    waiting.cancel()
+    await asyncio.gather(waiting, return_exceptions=True)
+    assert scheduler.waiting == 0
+    # The freed queue place can be taken again.
+    again = asyncio.create_task(_hold(scheduler, release))
+    await asyncio.sleep(0.01)
+    assert scheduler.waiting == 1
+    release.set()
+    await asyncio.gather(running, again)
+
+
+async def test_scheduler_cancel_while_running_frees_slot() -> None:
+    scheduler = Scheduler(max_running=1, max_waiting=0)
+    task = asyncio.create_task(_hold(scheduler, asyncio.Event()))
+    await asyncio.sleep(0.01)
+    assert scheduler.running == 1
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert scheduler.running == 0
+    async with scheduler.slot():
+        assert scheduler.running == 1
+
+
+async def test_scheduler_fifo_order_when_slots_free_up() -> None:
+    scheduler = Scheduler(max_running=1, max_waiting=5)
+    order: list[int] = []
+    gate = asyncio.Event()
+
+    async def job(i: int) -> None:
+        async with scheduler.slot():
+            order.append(i)
+            await gate.wait()
+
+    tasks = [asyncio.create_task(job(i)) for i in range(4)]
+    await asyncio.sleep(0.01)
+    gate.set()
+    await asyncio.gather(*tasks)
+    assert order == [0, 1, 2, 3]
+
+
+async def test_scheduler_refuses_new_work_after_close() -> None:
+    scheduler = Scheduler(max_running=2, max_waiting=2)
+    scheduler.close()
+    with pytest.raises(NotReadyError):
+        async with scheduler.slot():
+            pass
+
+
+def test_scheduler_rejects_bad_construction() -> None:
+    with pytest.raises(ValueError):
+        Scheduler(max_running=0, max_waiting=1)

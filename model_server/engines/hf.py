@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import inspect
 import logging
 import os
 from collections.abc import AsyncIterator, Sequence
@@ -62,6 +63,15 @@ def _make_cache(layers: KV) -> DynamicCache:
     return cache
 
 
+def _cache_keyword(model: Any) -> str:
+    """transformers 5.x renamed `past_key_values` to `cache`; accept both."""
+    return "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+
+
+def _out_cache(out: Any) -> Any:
+    return out.cache if hasattr(out, "cache") else out.past_key_values
+
+
 def _resolve_device(device: str) -> str:
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
@@ -76,6 +86,10 @@ class _Batch:
         self.cache: DynamicCache | None = None
         self.mask: torch.Tensor | None = None
         self.pads: list[int] = []
+
+    def clear(self) -> None:
+        """Forgets every member and frees the shared cache."""
+        self.members, self.cache, self.mask, self.pads = [], None, None, []
 
     def split(self) -> None:
         """Moves the shared cache back into each member's own KV (padding removed)."""
@@ -145,6 +159,7 @@ class TransformersEngine:
         self._model: Any = None
         self._tokenizer: Any = None
         self._eos: set[int] = set()
+        self._cache_kw = "past_key_values"
         self._info = ModelInfo(
             model=self._name,
             engine="transformers",
@@ -185,6 +200,7 @@ class TransformersEngine:
         self._tokenizer = AutoTokenizer.from_pretrained(self._path, local_files_only=True)
         model: Any = AutoModelForCausalLM.from_pretrained(self._path, local_files_only=True)
         self._model = model.to(self._device).eval()
+        self._cache_kw = _cache_keyword(self._model)
         config = self._model.config
         ctx = int(getattr(config, "max_position_embeddings", 2048) or 2048)
         self._info = ModelInfo(
@@ -245,6 +261,7 @@ class TransformersEngine:
             room = self._max_batch - len(running)
             admitted, self._pending = self._pending[:room], self._pending[room:]
             if not running and not admitted:
+                self._batch.clear()  # drop the KV of finished or cancelled sequences now
                 self._wake.clear()
                 await self._wake.wait()
                 continue
@@ -287,7 +304,7 @@ class TransformersEngine:
     def _prefill(self, seq: _Sequence) -> TokenStep:
         ids = torch.tensor([seq.prompt_ids], device=self._device)
         out = self._model(input_ids=ids, use_cache=True)
-        seq.kv = _cache_layers(out.past_key_values)
+        seq.kv = _cache_layers(_out_cache(out))
         seq.length = len(seq.prompt_ids)
         return self._sample(seq, out.logits[0, -1])
 
@@ -301,10 +318,10 @@ class TransformersEngine:
             input_ids=input_ids,
             attention_mask=mask,
             position_ids=positions,
-            past_key_values=self._batch.cache,
             use_cache=True,
+            **{self._cache_kw: self._batch.cache},
         )
-        self._batch.cache, self._batch.mask = out.past_key_values, mask
+        self._batch.cache, self._batch.mask = _out_cache(out), mask
         results: list[tuple[_Sequence, Any]] = []
         for i, seq in enumerate(batch):
             seq.length += 1

@@ -1,0 +1,1 @@
+"""Writing and reading run folders: results.json, report.md, PNG plots, comparisons."""

@@ -1,0 +1,1 @@
+"""One module per evaluation task; each exposes ``run(settings) -> TaskOutcome``."""

@@ -1,0 +1,23 @@
+"""Language-specific text helpers (tokenisers, sentence splitters), loaded lazily."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from eval.registry import load_object
+
+#: Sentence splitters by language; dotted so Kiwi (2 s to build) loads only for ``ko``.
+SENTENCE_SPLITTERS: dict[str, str] = {
+    "ko": "eval.text.kiwi:split_sentences",
+    "en": "eval.text.english:split_sentences",
+}
+
+LANGUAGES = tuple(SENTENCE_SPLITTERS)
+
+
+def sentence_splitter(lang: str) -> Callable[[str], list[str]]:
+    """Return the sentence splitter for ``lang`` (``ko`` or ``en``)."""
+    if lang not in SENTENCE_SPLITTERS:
+        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    splitter: Callable[[str], list[str]] = load_object(SENTENCE_SPLITTERS[lang])
+    return splitter

@@ -119,8 +119,13 @@ def _stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)  # unwinds through main's finally, which stops the children
+
+
 def main() -> int:
-    """Starts the suite and blocks until Ctrl-C or a process dies."""
+    """Starts the suite and blocks until Ctrl-C, SIGTERM or a process dies."""
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     workdir = Path(tempfile.mkdtemp(prefix="searchlm-suite-"))
     model_target = f"127.0.0.1:{COMPONENTS[0].port}"
     processes: list[subprocess.Popen[bytes]] = []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -70,3 +72,18 @@ async def test_client_maps_unreachable_server_to_unavailable() -> None:
             await client.generate("안녕", LmSampling(max_tokens=2))
     finally:
         await client.close()
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "searchlm", *args], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_cli_calls_the_model_server(server: ServerProcess) -> None:
+    info = _cli("info", "--target", server.target)
+    assert info.returncode == 0 and '"engine": "llamacpp"' in info.stdout
+    generated = _cli("generate", "대한민국의 수도는", "--max-tokens", "4", "--target", server.target)
+    assert generated.returncode == 0 and "tokens, ttft" in generated.stderr
+    bad = _cli("generate", "", "--target", server.target)
+    assert bad.returncode == 1 and "INVALID_ARGUMENT: prompt" in bad.stderr

@@ -11,9 +11,11 @@ import inspect
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import grpc
+from google.protobuf.message import DecodeError
 
 from searchlm import context
 from searchlm.errors import (
@@ -90,7 +92,7 @@ class _BehaviorInterceptor(grpc.aio.ServerInterceptor):
         continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
         details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler:
-        handler = await continuation(details)
+        handler = self.prepare(await continuation(details))
         method = details.method
         metadata = dict(details.invocation_metadata or ())
 
@@ -112,6 +114,10 @@ class _BehaviorInterceptor(grpc.aio.ServerInterceptor):
             return run
 
         return _wrap(handler, unary, stream)  # type: ignore[return-value]
+
+    def prepare(self, handler: grpc.RpcMethodHandler | None) -> grpc.RpcMethodHandler | None:
+        """Hook to adjust the inner handler before its behaviour is wrapped."""
+        return handler
 
     async def around(
         self,
@@ -200,12 +206,71 @@ def status_for(exc: BaseException) -> grpc.StatusCode | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Undecodable:
+    """Stands in for a request whose bytes are not a valid message (e.g. bad UTF-8)."""
+
+    type_name: str
+    error: str
+
+
+def _tolerant(deserializer: Callable[[bytes], Any] | None) -> Callable[[bytes], Any] | None:
+    if deserializer is None:
+        return None
+
+    def parse(data: bytes) -> Any:
+        try:
+            return deserializer(data)
+        except DecodeError as exc:
+            # Raising here would make gRPC answer UNKNOWN; the guard below answers
+            # INVALID_ARGUMENT instead, through the normal error mapping.
+            return _Undecodable(getattr(deserializer, "__qualname__", "request"), str(exc))
+
+    return parse
+
+
+def _guard(behavior: Behavior) -> Behavior:
+    def run(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
+        if isinstance(request, _Undecodable):
+            raise InvalidRequestError("request", f"not a valid protobuf message: {request.error}")
+        return behavior(request, ctx)
+
+    return run
+
+
+def _guard_stream(behavior: Behavior) -> Behavior:
+    async def run(request: Any, ctx: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+        if isinstance(request, _Undecodable):
+            raise InvalidRequestError("request", f"not a valid protobuf message: {request.error}")
+        async for item in _aiter(behavior(request, ctx)):
+            yield item
+
+    return run
+
+
 class ErrorInterceptor(_BehaviorInterceptor):
     """Maps domain errors to status codes; anything else is INTERNAL, logged, never sent.
 
     Tracebacks stay in the logs because they can carry prompts and internals; the caller
-    gets the request id to quote instead.
+    gets the request id to quote instead. Requests that do not even parse (bad UTF-8 in a
+    string field, corrupt wire format) get INVALID_ARGUMENT rather than gRPC's UNKNOWN.
     """
+
+    def prepare(self, handler: grpc.RpcMethodHandler | None) -> grpc.RpcMethodHandler | None:
+        """Swaps in a tolerant deserializer and a guard that rejects what it could not parse."""
+        if handler is None or not (handler.unary_unary or handler.unary_stream):
+            return handler
+        if handler.unary_unary:
+            return grpc.unary_unary_rpc_method_handler(
+                _guard(handler.unary_unary),
+                request_deserializer=_tolerant(handler.request_deserializer),
+                response_serializer=handler.response_serializer,
+            )
+        return grpc.unary_stream_rpc_method_handler(
+            _guard_stream(handler.unary_stream),
+            request_deserializer=_tolerant(handler.request_deserializer),
+            response_serializer=handler.response_serializer,
+        )
 
     async def _abort(self, ctx: grpc.aio.ServicerContext, exc: Exception, method: str) -> None:
         code = status_for(exc)

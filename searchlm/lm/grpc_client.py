@@ -101,6 +101,7 @@ class GrpcLmClient:
         target: gRPC target, e.g. "localhost:50051" or "dns:///model-server:50051".
         default_timeout: Seconds allowed when the caller has no deadline.
         credentials: Channel credentials for TLS; None for plaintext.
+        token: Bearer token sent with every call, when the model server requires one.
     """
 
     def __init__(
@@ -109,7 +110,9 @@ class GrpcLmClient:
         *,
         default_timeout: float = 30.0,
         credentials: grpc.ChannelCredentials | None = None,
+        token: str = "",
     ) -> None:
+        self._auth = (("authorization", f"Bearer {token}"),) if token else ()
         options = [
             ("grpc.service_config", service_config()),
             ("grpc.enable_retries", 1),
@@ -132,7 +135,7 @@ class GrpcLmClient:
         if timeout is not None and timeout <= 0:
             raise DeadlineExceededError("caller deadline already expired")
         rid = context.request_id() or context.new_request_id()
-        return {"timeout": timeout, "metadata": (("x-request-id", rid),)}
+        return {"timeout": timeout, "metadata": (("x-request-id", rid), *self._auth)}
 
     async def generate(self, prompt: str, sampling: LmSampling | None = None) -> LmResult:
         """Unary generation."""

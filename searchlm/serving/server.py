@@ -21,7 +21,13 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from prometheus_client import CollectorRegistry, start_http_server
 
-from searchlm.serving.interceptors import ErrorInterceptor, MetricsInterceptor, RequestContextInterceptor
+from searchlm.serving.interceptors import (
+    AuthInterceptor,
+    ErrorInterceptor,
+    MetricsInterceptor,
+    RequestContextInterceptor,
+    parse_tokens,
+)
 from searchlm.serving.metrics import GrpcMetrics
 from searchlm.serving.settings import ServerSettings
 
@@ -89,13 +95,23 @@ def _install_signal_handlers(stop: asyncio.Event) -> None:
         loop.add_signal_handler(sig, stop.set)
 
 
+def _interceptors(settings: ServerSettings, registry: CollectorRegistry) -> list[grpc.aio.ServerInterceptor]:
+    chain: list[grpc.aio.ServerInterceptor] = []
+    if settings.auth_tokens:
+        chain.append(
+            AuthInterceptor(parse_tokens(settings.auth_tokens), exempt_health=settings.auth_exempt_health)
+        )
+    return [
+        *chain,
+        RequestContextInterceptor(),
+        MetricsInterceptor(GrpcMetrics(registry)),
+        ErrorInterceptor(),
+    ]
+
+
 def _build_server(settings: ServerSettings, registry: CollectorRegistry) -> grpc.aio.Server:
     return grpc.aio.server(
-        interceptors=[
-            RequestContextInterceptor(),
-            MetricsInterceptor(GrpcMetrics(registry)),
-            ErrorInterceptor(),
-        ],
+        interceptors=_interceptors(settings, registry),
         options=_CHANNEL_OPTIONS,
         maximum_concurrent_rpcs=settings.max_concurrent_rpcs,
     )

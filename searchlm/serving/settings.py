@@ -31,6 +31,10 @@ class ServerSettings(BaseSettings):
     """PEM private key of tls_cert."""
     tls_client_ca: str = ""
     """PEM CA bundle; when set, clients must present a certificate it signed (mTLS)."""
+    auth_tokens: str = ""
+    """Comma-separated `client_id:token` pairs; if set, callers send `authorization: Bearer <token>`."""
+    auth_exempt_health: bool = True
+    """Let health checks and reflection through without a token (kubelet probes carry none)."""
     log_level: str = "INFO"
     """Root log level."""
     json_logs: bool = True

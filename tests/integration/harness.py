@@ -49,9 +49,12 @@ class ServerProcess:
         return int(self.process.returncode)
 
 
-def health_status(target: str, service: str = "") -> int | None:
+def health_status(
+    target: str, service: str = "", credentials: grpc.ChannelCredentials | None = None
+) -> int | None:
     """Health status of a service, or None when unreachable."""
-    with grpc.insecure_channel(target) as channel:
+    channel = grpc.secure_channel(target, credentials) if credentials else grpc.insecure_channel(target)
+    with channel:
         try:
             reply = health_pb2_grpc.HealthStub(channel).Check(
                 health_pb2.HealthCheckRequest(service=service), timeout=2
@@ -61,7 +64,14 @@ def health_status(target: str, service: str = "") -> int | None:
     return int(reply.status)
 
 
-def start_server(module: str, env_prefix: str, env: dict[str, str], *, timeout: float = 180) -> ServerProcess:
+def start_server(
+    module: str,
+    env_prefix: str,
+    env: dict[str, str],
+    *,
+    timeout: float = 180,
+    credentials: grpc.ChannelCredentials | None = None,
+) -> ServerProcess:
     """Starts `python -m module` on free ports and waits for SERVING.
 
     Raises:
@@ -89,7 +99,10 @@ def start_server(module: str, env_prefix: str, env: dict[str, str], *, timeout: 
         if port_file.exists():
             ports = json.loads(port_file.read_text())
             server = ServerProcess(process, ports["grpc_port"], ports["metrics_port"], log_path, workdir)
-            if health_status(server.target) == health_pb2.HealthCheckResponse.SERVING:
+            if (
+                health_status(server.target, credentials=credentials)
+                == health_pb2.HealthCheckResponse.SERVING
+            ):
                 return server
         time.sleep(0.1)
     process.kill()

@@ -28,6 +28,7 @@ from searchlm.errors import (
     UpstreamUnavailableError,
 )
 from searchlm.serving.metrics import GrpcMetrics
+from searchlm.serving.ratelimit import TokenBuckets
 
 _log = logging.getLogger(__name__)
 
@@ -208,6 +209,7 @@ def status_for(exc: BaseException) -> grpc.StatusCode | None:
 
 
 AUTH_KEY = "authorization"
+CLIENT_ID_KEY = "x-client-id"
 _EXEMPT_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
 
@@ -222,18 +224,30 @@ def parse_tokens(spec: str) -> dict[str, str]:
     return tokens
 
 
-class AuthInterceptor(grpc.aio.ServerInterceptor):
-    """Bearer-token authentication; rejects before any work is done (UNAUTHENTICATED).
+class AccessInterceptor(grpc.aio.ServerInterceptor):
+    """Bearer-token authentication and per-client rate limiting, before any work is done.
 
-    Tokens are compared in constant time. Health and reflection can stay open because
-    kubelet gRPC probes cannot send metadata.
+    Without tokens configured every caller is accepted and identified by its advisory
+    `x-client-id` header (or "anonymous"); with tokens the client id is the one bound to
+    the token, compared in constant time. Over its rate a client gets RESOURCE_EXHAUSTED at
+    once. Health and reflection can stay open because kubelet gRPC probes send no metadata.
+
+    Args:
+        tokens: {token: client_id}; empty disables authentication.
+        buckets: Per-client rate limiter; None disables rate limiting.
+        exempt_health: Let health and reflection through unchecked.
     """
 
-    def __init__(self, tokens: dict[str, str], *, exempt_health: bool = True) -> None:
+    def __init__(
+        self, tokens: dict[str, str], buckets: TokenBuckets | None, *, exempt_health: bool = True
+    ) -> None:
         self._tokens = tokens
+        self._buckets = buckets
         self._exempt = _EXEMPT_PREFIXES if exempt_health else ()
 
     def _client(self, metadata: dict[str, Any]) -> str | None:
+        if not self._tokens:
+            return str(metadata.get(CLIENT_ID_KEY) or "anonymous")[:64]
         scheme, _, token = str(metadata.get(AUTH_KEY, "")).partition(" ")
         if scheme.lower() != "bearer":
             return None
@@ -247,9 +261,15 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
         details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler:
-        if details.method.startswith(self._exempt) or self._client(dict(details.invocation_metadata or ())):
+        if details.method.startswith(self._exempt):
             return await continuation(details)
-        return _reject(grpc.StatusCode.UNAUTHENTICATED, "missing or unknown bearer token")
+        client = self._client(dict(details.invocation_metadata or ()))
+        if client is None:
+            return _reject(grpc.StatusCode.UNAUTHENTICATED, "missing or unknown bearer token")
+        if self._buckets is not None and not self._buckets.allow(client):
+            _log.warning("rate limit exceeded", extra={"client_id": client, "method": details.method})
+            return _reject(grpc.StatusCode.RESOURCE_EXHAUSTED, f"rate limit exceeded for client {client}")
+        return await continuation(details)
 
 
 def _reject(code: grpc.StatusCode, message: str) -> grpc.RpcMethodHandler:

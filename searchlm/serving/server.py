@@ -22,13 +22,14 @@ from grpc_reflection.v1alpha import reflection
 from prometheus_client import CollectorRegistry, start_http_server
 
 from searchlm.serving.interceptors import (
-    AuthInterceptor,
+    AccessInterceptor,
     ErrorInterceptor,
     MetricsInterceptor,
     RequestContextInterceptor,
     parse_tokens,
 )
 from searchlm.serving.metrics import GrpcMetrics
+from searchlm.serving.ratelimit import TokenBuckets
 from searchlm.serving.settings import ServerSettings
 
 _log = logging.getLogger(__name__)
@@ -97,10 +98,14 @@ def _install_signal_handlers(stop: asyncio.Event) -> None:
 
 def _interceptors(settings: ServerSettings, registry: CollectorRegistry) -> list[grpc.aio.ServerInterceptor]:
     chain: list[grpc.aio.ServerInterceptor] = []
-    if settings.auth_tokens:
-        chain.append(
-            AuthInterceptor(parse_tokens(settings.auth_tokens), exempt_health=settings.auth_exempt_health)
-        )
+    buckets = (
+        TokenBuckets(rate=settings.rate_limit_per_client, burst=settings.rate_limit_burst)
+        if settings.rate_limit_per_client > 0
+        else None
+    )
+    if settings.auth_tokens or buckets:
+        tokens = parse_tokens(settings.auth_tokens)
+        chain.append(AccessInterceptor(tokens, buckets, exempt_health=settings.auth_exempt_health))
     return [
         *chain,
         RequestContextInterceptor(),

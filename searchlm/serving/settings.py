@@ -35,6 +35,10 @@ class ServerSettings(BaseSettings):
     """Comma-separated `client_id:token` pairs; if set, callers send `authorization: Bearer <token>`."""
     auth_exempt_health: bool = True
     """Let health checks and reflection through without a token (kubelet probes carry none)."""
+    rate_limit_per_client: float = 0.0
+    """Requests per second each client may make (token bucket); 0 disables."""
+    rate_limit_burst: float = 20.0
+    """Token-bucket capacity per client: requests it may make at once."""
     log_level: str = "INFO"
     """Root log level."""
     json_logs: bool = True

@@ -148,3 +148,33 @@ async def test_lm_client_sends_token_over_mtls(server: ServerProcess, certs: Pat
             await anonymous.generate("안녕", LmSampling(max_tokens=2))
     finally:
         await anonymous.close()
+
+
+def test_rate_limit_is_per_client() -> None:
+    env = {
+        f"{PREFIX}CONTEXT_LENGTH": "256",
+        f"{PREFIX}RATE_LIMIT_PER_CLIENT": "0.01",
+        f"{PREFIX}RATE_LIMIT_BURST": "2",
+    }
+    proc = start_server("model_server", PREFIX, env)
+    try:
+        with grpc.insecure_channel(proc.target) as channel:
+            stub = pb_grpc.ModelServiceStub(channel)
+            request = pb.CountTokensRequest(text="안녕")
+
+            def call(client: str) -> str:
+                try:
+                    stub.CountTokens(request, timeout=10, metadata=(("x-client-id", client),))
+                    return "OK"
+                except grpc.RpcError as exc:
+                    return exc.code().name
+
+            assert [call("greedy") for _ in range(4)] == [
+                "OK",
+                "OK",
+                "RESOURCE_EXHAUSTED",
+                "RESOURCE_EXHAUSTED",
+            ]
+            assert call("polite") == "OK"
+    finally:
+        proc.stop()

@@ -40,6 +40,10 @@ _CHANNEL_OPTIONS = [
     ("grpc.keepalive_time_ms", 30_000),
     ("grpc.http2.max_pings_without_data", 0),
     ("grpc.keepalive_permit_without_calls", 1),
+    # Clients reconnect (and so re-resolve DNS) at least this often, so new pods behind a
+    # headless Service get traffic; the grace lets in-flight calls on the old one finish.
+    ("grpc.max_connection_age_ms", 300_000),
+    ("grpc.max_connection_age_grace_ms", 60_000),
 ]
 
 

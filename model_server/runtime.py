@@ -31,6 +31,7 @@ from model_server.types import (
     Usage,
 )
 from model_server.validation import Limits, validate_continuations, validate_text
+from searchlm import context
 from searchlm.errors import InvalidRequestError, NotReadyError
 
 
@@ -110,6 +111,9 @@ class ModelRuntime:
             on_change=self._observer.queue_changed,
         )
         self._ready = False
+        attach = getattr(engine, "attach_observer", None)  # engines with their own metrics
+        if attach is not None:
+            attach(self._observer)
 
     @property
     def info(self) -> ModelInfo:
@@ -185,7 +189,7 @@ class ModelRuntime:
         """
         prompt_ids = self._prompt_ids(request.prompt)
         clock = _Clock()
-        async with self._scheduler.slot():
+        async with self._scheduler.slot(context.remaining()):
             clock.admitted = time.perf_counter()
             candidates = [
                 _Candidate(index=i, stops=StopMatcher(request.sampling.stop))
@@ -300,7 +304,7 @@ class ModelRuntime:
         for i, ids in enumerate(cont_ids):
             if len(prompt_ids) + len(ids) > self.info.context_length:
                 raise InvalidRequestError(f"continuations[{i}]", "prompt + continuation exceed the context")
-        async with self._scheduler.slot():
+        async with self._scheduler.slot(context.remaining()):
             sums = await self._engine.score(prompt_ids, cont_ids)
         scores = [
             ContinuationScore(index=i, logprob=s, num_tokens=len(cont_ids[i])) for i, s in enumerate(sums)

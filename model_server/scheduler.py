@@ -1,15 +1,18 @@
 """Admission control: a bounded number of running requests and a bounded waiting queue.
 
 Beyond the queue, requests are refused at once (OverloadedError -> RESOURCE_EXHAUSTED)
-rather than left to time out, so a frontend can fall back within its own budget. A request
-cancelled while waiting leaves the queue; one cancelled while running frees its slot when
-its task unwinds.
+rather than left to time out, so a frontend can fall back within its own budget. The same
+happens when the expected wait (queue position x the running average time a slot is held)
+would already exceed the caller's remaining deadline: queueing it would only turn a fast
+refusal into a slow DEADLINE_EXCEEDED. A request cancelled while waiting leaves the queue;
+one cancelled while running frees its slot when its task unwinds.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Callable
 
 from searchlm.errors import NotReadyError, OverloadedError
@@ -44,6 +47,14 @@ class Scheduler:
         self._on_change = on_change or (lambda running, waiting: None)
         self._idle = asyncio.Event()
         self._idle.set()
+        self._hold_ewma = 0.0  # seconds a slot is held, smoothed
+
+    @property
+    def expected_wait(self) -> float:
+        """Seconds a request admitted now would wait for a slot, by the running average."""
+        if self._running < self._max_running and not self._slots.locked():
+            return 0.0
+        return self._hold_ewma * (self._waiting // self._max_running + 1)
 
     @property
     def running(self) -> int:
@@ -64,14 +75,17 @@ class Scheduler:
         await self._idle.wait()
 
     @contextlib.asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
+    async def slot(self, budget: float | None = None) -> AsyncIterator[None]:
         """Holds one running slot for the body of the `async with`.
+
+        Args:
+            budget: Seconds left of the caller's deadline (None: no deadline).
 
         Raises:
             NotReadyError: the scheduler is draining.
-            OverloadedError: all slots are busy and the queue is full.
+            OverloadedError: the queue is full, or the expected wait exceeds `budget`.
         """
-        self._admit()
+        self._admit(budget)
         try:
             await self._slots.acquire()
         finally:
@@ -79,16 +93,24 @@ class Scheduler:
             self._changed()
         self._running += 1
         self._changed()
+        start = time.monotonic()
         try:
             yield
         finally:
+            held = time.monotonic() - start
+            self._hold_ewma = held if not self._hold_ewma else 0.8 * self._hold_ewma + 0.2 * held
             self._running -= 1
             self._slots.release()
             self._changed()
 
-    def _admit(self) -> None:
+    def _admit(self, budget: float | None) -> None:
         if self._closed:
             raise NotReadyError("server is draining")
+        wait = self.expected_wait
+        if budget is not None and wait > budget:
+            raise OverloadedError(
+                f"expected queue wait {wait:.2f}s exceeds the remaining deadline {budget:.2f}s"
+            )
         busy = self._running >= self._max_running or self._slots.locked()
         if busy and self._waiting >= self._max_waiting:
             raise OverloadedError(

@@ -87,3 +87,26 @@ async def test_scheduler_refuses_new_work_after_close() -> None:
 def test_scheduler_rejects_bad_construction() -> None:
     with pytest.raises(ValueError):
         Scheduler(max_running=0, max_waiting=1)
+
+
+async def test_scheduler_refuses_when_expected_wait_exceeds_deadline() -> None:
+    scheduler = Scheduler(max_running=1, max_waiting=100)
+    async with scheduler.slot():
+        await asyncio.sleep(0.05)  # teaches the scheduler a slot is held ~50 ms
+    release = asyncio.Event()
+    running = asyncio.create_task(_hold(scheduler, release))
+    await asyncio.sleep(0.01)
+    assert scheduler.expected_wait > 0.04
+    with pytest.raises(OverloadedError, match="deadline"):
+        async with scheduler.slot(budget=0.01):
+            pass
+    waiting = asyncio.create_task(_hold_budget(scheduler, release, budget=5.0))
+    await asyncio.sleep(0.01)
+    assert scheduler.waiting == 1  # a caller with time to spare still queues
+    release.set()
+    await asyncio.gather(running, waiting)
+
+
+async def _hold_budget(scheduler: Scheduler, release: asyncio.Event, budget: float) -> None:
+    async with scheduler.slot(budget=budget):
+        await release.wait()

@@ -49,7 +49,7 @@ COMPONENTS = (
         "SEARCHLM_NULL_QUERY_",
         50052,
         9091,
-        'searchlm rewrite "tkatjd rofjrtl" --target localhost:50052',
+        'searchlm rewrite "tkatjd roffjrtl" --target localhost:50052',
     ),
     Component(
         "review_summary",

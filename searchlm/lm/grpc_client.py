@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 
 import grpc
 
@@ -21,6 +22,7 @@ from searchlm.errors import (
     SearchlmError,
     UpstreamUnavailableError,
 )
+from searchlm.lm.settings import LmClientSettings
 from searchlm.lm.types import LmCompletion, LmDelta, LmResult, LmSampling, LmScore
 from searchlm.model.v1 import model_service_pb2 as pb
 from searchlm.model.v1 import model_service_pb2_grpc as pb_grpc
@@ -181,3 +183,21 @@ class GrpcLmClient:
         except grpc.aio.AioRpcError as exc:
             raise _error(exc) from exc
         return int(response.token_count)
+
+
+def _credentials(settings: LmClientSettings) -> grpc.ChannelCredentials | None:
+    if not settings.lm_tls_ca:
+        return None
+    key = Path(settings.lm_tls_key).read_bytes() if settings.lm_tls_key else None
+    cert = Path(settings.lm_tls_cert).read_bytes() if settings.lm_tls_cert else None
+    return grpc.ssl_channel_credentials(Path(settings.lm_tls_ca).read_bytes(), key, cert)
+
+
+def make_lm_client(settings: LmClientSettings) -> GrpcLmClient:
+    """Builds the model-server client from a service's settings (TLS, mTLS, token)."""
+    return GrpcLmClient(
+        settings.lm_target,
+        default_timeout=settings.lm_default_timeout_seconds,
+        credentials=_credentials(settings),
+        token=settings.lm_token,
+    )

@@ -24,23 +24,29 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n/searchlm/null_query/v1/null_query_service.proto\x12\x16searchlm.null_query.v1\".\n\rPreviousClick\x12\x0e\n\x06\x64oc_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\"\x94\x01\n\x13RewriteQueryRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x18\n\x10previous_queries\x18\x02 \x03(\t\x12>\n\x0fprevious_clicks\x18\x03 \x03(\x0b\x32%.searchlm.null_query.v1.PreviousClick\x12\x14\n\x0cmax_rewrites\x18\x04 \x01(\x05\"\x7f\n\x07Rewrite\x12\r\n\x05query\x18\x01 \x01(\t\x12\x35\n\x06source\x18\x02 \x01(\x0e\x32%.searchlm.null_query.v1.RewriteSource\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x11\n\thit_count\x18\x04 \x01(\x03\x12\r\n\x05score\x18\x05 \x01(\x01\"\x89\x01\n\x14RewriteQueryResponse\x12\x1a\n\x12original_hit_count\x18\x01 \x01(\x03\x12\x13\n\x0bhas_results\x18\x02 \x01(\x08\x12\x31\n\x08rewrites\x18\x03 \x03(\x0b\x32\x1f.searchlm.null_query.v1.Rewrite\x12\r\n\x05\x66lags\x18\x04 \x03(\t*_\n\rRewriteSource\x12\x1e\n\x1aREWRITE_SOURCE_UNSPECIFIED\x10\x00\x12\x17\n\x13REWRITE_SOURCE_RULE\x10\x01\x12\x15\n\x11REWRITE_SOURCE_LM\x10\x02\x32}\n\x10NullQueryService\x12i\n\x0cRewriteQuery\x12+.searchlm.null_query.v1.RewriteQueryRequest\x1a,.searchlm.null_query.v1.RewriteQueryResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n/searchlm/null_query/v1/null_query_service.proto\x12\x16searchlm.null_query.v1\".\n\rPreviousClick\x12\x0e\n\x06\x64oc_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\"\x94\x01\n\x13RewriteQueryRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x18\n\x10previous_queries\x18\x02 \x03(\t\x12>\n\x0fprevious_clicks\x18\x03 \x03(\x0b\x32%.searchlm.null_query.v1.PreviousClick\x12\x14\n\x0cmax_rewrites\x18\x04 \x01(\x05\"\xb2\x01\n\x07Rewrite\x12\r\n\x05query\x18\x01 \x01(\t\x12\x35\n\x06source\x18\x02 \x01(\x0e\x32%.searchlm.null_query.v1.RewriteSource\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x11\n\thit_count\x18\x04 \x01(\x03\x12\r\n\x05score\x18\x05 \x01(\x01\x12\x31\n\x04type\x18\x06 \x01(\x0e\x32#.searchlm.null_query.v1.RewriteType\"\xac\x01\n\x14RewriteQueryResponse\x12\x1a\n\x12original_hit_count\x18\x01 \x01(\x03\x12\x13\n\x0bhas_results\x18\x02 \x01(\x08\x12\x31\n\x08rewrites\x18\x03 \x03(\x0b\x32\x1f.searchlm.null_query.v1.Rewrite\x12\r\n\x05\x66lags\x18\x04 \x03(\t\x12\x10\n\x08\x64\x65graded\x18\x05 \x01(\x08\x12\x0f\n\x07is_null\x18\x06 \x01(\x08\"V\n\x15RewriteQueriesRequest\x12=\n\x08requests\x18\x01 \x03(\x0b\x32+.searchlm.null_query.v1.RewriteQueryRequest\"Y\n\x16RewriteQueriesResponse\x12?\n\tresponses\x18\x01 \x03(\x0b\x32,.searchlm.null_query.v1.RewriteQueryResponse*\xbd\x01\n\x0bRewriteType\x12\x1c\n\x18REWRITE_TYPE_UNSPECIFIED\x10\x00\x12\x18\n\x14REWRITE_TYPE_SPACING\x10\x01\x12\x15\n\x11REWRITE_TYPE_JAMO\x10\x02\x12\x19\n\x15REWRITE_TYPE_KEYBOARD\x10\x03\x12\x15\n\x11REWRITE_TYPE_TYPO\x10\x04\x12\x18\n\x14REWRITE_TYPE_CONTEXT\x10\x05\x12\x13\n\x0fREWRITE_TYPE_LM\x10\x06*_\n\rRewriteSource\x12\x1e\n\x1aREWRITE_SOURCE_UNSPECIFIED\x10\x00\x12\x17\n\x13REWRITE_SOURCE_RULE\x10\x01\x12\x15\n\x11REWRITE_SOURCE_LM\x10\x02\x32\xee\x01\n\x10NullQueryService\x12i\n\x0cRewriteQuery\x12+.searchlm.null_query.v1.RewriteQueryRequest\x1a,.searchlm.null_query.v1.RewriteQueryResponse\x12o\n\x0eRewriteQueries\x12-.searchlm.null_query.v1.RewriteQueriesRequest\x1a..searchlm.null_query.v1.RewriteQueriesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'searchlm.null_query.v1.null_query_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_REWRITESOURCE']._serialized_start=543
-  _globals['_REWRITESOURCE']._serialized_end=638
+  _globals['_REWRITETYPE']._serialized_start=810
+  _globals['_REWRITETYPE']._serialized_end=999
+  _globals['_REWRITESOURCE']._serialized_start=1001
+  _globals['_REWRITESOURCE']._serialized_end=1096
   _globals['_PREVIOUSCLICK']._serialized_start=75
   _globals['_PREVIOUSCLICK']._serialized_end=121
   _globals['_REWRITEQUERYREQUEST']._serialized_start=124
   _globals['_REWRITEQUERYREQUEST']._serialized_end=272
-  _globals['_REWRITE']._serialized_start=274
-  _globals['_REWRITE']._serialized_end=401
-  _globals['_REWRITEQUERYRESPONSE']._serialized_start=404
-  _globals['_REWRITEQUERYRESPONSE']._serialized_end=541
-  _globals['_NULLQUERYSERVICE']._serialized_start=640
-  _globals['_NULLQUERYSERVICE']._serialized_end=765
+  _globals['_REWRITE']._serialized_start=275
+  _globals['_REWRITE']._serialized_end=453
+  _globals['_REWRITEQUERYRESPONSE']._serialized_start=456
+  _globals['_REWRITEQUERYRESPONSE']._serialized_end=628
+  _globals['_REWRITEQUERIESREQUEST']._serialized_start=630
+  _globals['_REWRITEQUERIESREQUEST']._serialized_end=716
+  _globals['_REWRITEQUERIESRESPONSE']._serialized_start=718
+  _globals['_REWRITEQUERIESRESPONSE']._serialized_end=807
+  _globals['_NULLQUERYSERVICE']._serialized_start=1099
+  _globals['_NULLQUERYSERVICE']._serialized_end=1337
 # @@protoc_insertion_point(module_scope)

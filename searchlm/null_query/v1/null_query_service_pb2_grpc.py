@@ -40,6 +40,11 @@ class NullQueryServiceStub:
                 request_serializer=searchlm_dot_null__query_dot_v1_dot_null__query__service__pb2.RewriteQueryRequest.SerializeToString,
                 response_deserializer=searchlm_dot_null__query_dot_v1_dot_null__query__service__pb2.RewriteQueryResponse.FromString,
                 _registered_method=True)
+        self.RewriteQueries = channel.unary_unary(
+                '/searchlm.null_query.v1.NullQueryService/RewriteQueries',
+                request_serializer=searchlm_dot_null__query_dot_v1_dot_null__query__service__pb2.RewriteQueriesRequest.SerializeToString,
+                response_deserializer=searchlm_dot_null__query_dot_v1_dot_null__query__service__pb2.RewriteQueriesResponse.FromString,
+                _registered_method=True)
 
 
 class NullQueryServiceServicer:
@@ -53,6 +58,13 @@ class NullQueryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RewriteQueries(self, request, context):
+        """RewriteQueries rewrites many queries in one call (offline use); answers keep the order.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NullQueryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -60,6 +72,11 @@ def add_NullQueryServiceServicer_to_server(servicer, server):
                     servicer.RewriteQuery,
                     request_deserializer=searchlm_dot_null__query_dot_v1_dot_null__query__service__pb2.RewriteQueryRequest.FromString,
                     response_serializer=searchlm_dot_null__query_dot_v1_dot_null__query__service__pb2.RewriteQueryResponse.SerializeToString,
+            ),
+            'RewriteQueries': grpc.unary_unary_rpc_method_handler(
+                    servicer.RewriteQueries,
+                    request_deserializer=searchlm_dot_null__query_dot_v1_dot_null__query__service__pb2.RewriteQueriesRequest.FromString,
+                    response_serializer=searchlm_dot_null__query_dot_v1_dot_null__query__service__pb2.RewriteQueriesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -90,6 +107,33 @@ class NullQueryService:
             '/searchlm.null_query.v1.NullQueryService/RewriteQuery',
             searchlm_dot_null__query_dot_v1_dot_null__query__service__pb2.RewriteQueryRequest.SerializeToString,
             searchlm_dot_null__query_dot_v1_dot_null__query__service__pb2.RewriteQueryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RewriteQueries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/searchlm.null_query.v1.NullQueryService/RewriteQueries',
+            searchlm_dot_null__query_dot_v1_dot_null__query__service__pb2.RewriteQueriesRequest.SerializeToString,
+            searchlm_dot_null__query_dot_v1_dot_null__query__service__pb2.RewriteQueriesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,1 @@
+"""Adapters of heavy or optional libraries (imported only when chosen)."""

@@ -1,0 +1,48 @@
+"""Kiwi-based repairs: spacing correction and typo-tolerant morpheme analysis.
+
+Uses the process-wide Kiwi of `searchlm.search.analysis` (built once, ~2 s). Kiwi builds
+its typo model on the first typo-tolerant call (~6 s), so `warm` runs both at start-up,
+never inside a request.
+"""
+
+from __future__ import annotations
+
+from searchlm.search.analysis import kiwi_lock, shared_kiwi
+
+TYPO_MODEL = "basic_with_continual_and_lengthening"
+
+
+class KiwiRepairs:
+    """Spacing and typo repairs of a query.
+
+    Args:
+        typo_model: Kiwi typo set name for typo-tolerant analysis ("" disables it).
+        typo_candidates: Analyses read per query.
+    """
+
+    def __init__(self, *, typo_model: str = TYPO_MODEL, typo_candidates: int = 3) -> None:
+        self._typo_model = typo_model
+        self._n = typo_candidates
+
+    def warm(self) -> None:
+        """Loads Kiwi and its typo model now (start-up), not in the first request."""
+        self.spaced("삼성갤럭시")
+        self.typo_fixes("안녕하셰요")
+
+    def spaced(self, text: str) -> list[str]:
+        """Kiwi's spacing of `text`, keeping its spaces and from scratch (deduplicated)."""
+        with kiwi_lock():
+            kiwi = shared_kiwi()
+            kept = kiwi.space(text, reset_whitespace=False)
+            reset = kiwi.space(text, reset_whitespace=True)
+        return list(dict.fromkeys([kept, reset]))
+
+    def typo_fixes(self, text: str) -> list[str]:
+        """Surface forms of the best typo-tolerant analyses that differ from `text`."""
+        if not self._typo_model:
+            return []
+        with kiwi_lock():
+            kiwi = shared_kiwi()
+            analyses = kiwi.analyze(text, top_n=self._n, typos=self._typo_model)
+            joined = [kiwi.join([(t.form, t.tag) for t in tokens]) for tokens, _ in analyses]
+        return [t for t in dict.fromkeys(joined) if t and t != text]

@@ -1,0 +1,90 @@
+"""LM candidates and LM scores of candidates, through the `LmClient` protocol."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from searchlm.lm.types import LmClient, LmSampling
+from services.null_query import hangul
+from services.null_query.prompt import ExampleSelector, build_prompt, parse_completion
+from services.null_query.types import Candidate, RewriteRequest, RewriteType
+
+
+@dataclass(frozen=True)
+class LmStageConfig:
+    """Decoding of the LM stage.
+
+    Attributes:
+        shots: Examples in the prompt.
+        candidates: Completions asked for per call (`n`).
+        max_tokens: Tokens per completion (a query is short).
+        temperature: Sampling temperature (the first completion is still the likeliest).
+        score_top: Rule candidates scored by the LM (0: no scoring call).
+        seed: Sampling seed, for reproducible answers.
+    """
+
+    shots: int = 4
+    candidates: int = 3
+    max_tokens: int = 24
+    temperature: float = 0.7
+    score_top: int = 6
+    seed: int = 7
+
+
+@dataclass(frozen=True)
+class LmOutput:
+    """What the LM stage produced."""
+
+    candidates: tuple[Candidate, ...]
+    scores: dict[str, float]
+
+
+class LmStage:
+    """Few-shot rewriting and candidate scoring.
+
+    Args:
+        client: The model server.
+        selector: Picks the prompt's examples per query.
+        config: Decoding settings.
+    """
+
+    def __init__(self, *, client: LmClient, selector: ExampleSelector, config: LmStageConfig) -> None:
+        self._client = client
+        self._selector = selector
+        self._config = config
+
+    def prompt(self, request: RewriteRequest) -> str:
+        """The few-shot prompt of a request."""
+        examples = self._selector.select(request.query, self._config.shots)
+        return build_prompt(request.query, examples, request.previous_queries, request.clicked_titles)
+
+    async def run(self, request: RewriteRequest, to_score: Sequence[str]) -> LmOutput:
+        """Generates rewrites and scores `to_score` concurrently (one prompt, prefix reused)."""
+        prompt = self.prompt(request)
+        top = list(to_score[: self._config.score_top])
+        generated, scored = await asyncio.gather(
+            self._generate(prompt, request.query), self._score(prompt, top)
+        )
+        return LmOutput(tuple(generated), scored)
+
+    async def _generate(self, prompt: str, query: str) -> list[Candidate]:
+        c = self._config
+        sampling = LmSampling(
+            max_tokens=c.max_tokens, temperature=c.temperature, n=c.candidates, stop=("\n",), seed=c.seed
+        )
+        result = await self._client.generate(prompt, sampling)
+        texts = [parse_completion(x.text, query, max_chars=2 * len(query) + 20) for x in result.completions]
+        flat = query.replace(" ", "")
+        return [
+            Candidate(t, RewriteType.LM, hangul.jamo_distance(flat, t.replace(" ", "")), 0.5)
+            for t in texts
+            if t
+        ]
+
+    async def _score(self, prompt: str, texts: list[str]) -> dict[str, float]:
+        if not texts:
+            return {}
+        scores = await self._client.score(prompt, [f" {t}" for t in texts])
+        return {texts[s.index]: s.mean_logprob for s in scores}

@@ -1,0 +1,32 @@
+"""A small gRPC client of NullQueryService for offline callers (eval, scripts)."""
+
+from __future__ import annotations
+
+import grpc
+
+from searchlm.null_query.v1 import null_query_service_pb2 as pb
+from searchlm.null_query.v1 import null_query_service_pb2_grpc as pb_grpc
+
+
+class NullQueryClient:
+    """Calls RewriteQuery; the channel opens on first use (inside the caller's event loop).
+
+    Args:
+        target: host:port of the service.
+        timeout: Deadline per call, seconds.
+        max_rewrites: Rewrites asked for (0: server default).
+    """
+
+    def __init__(self, target: str, *, timeout: float = 10.0, max_rewrites: int = 0) -> None:
+        self._target = target
+        self._timeout = timeout
+        self._max_rewrites = max_rewrites
+        self._stub: pb_grpc.NullQueryServiceStub | None = None
+
+    async def rewrite(self, query: str) -> list[str]:
+        """Ranked rewrites of `query` (empty: it has results or nothing verified)."""
+        if self._stub is None:
+            self._stub = pb_grpc.NullQueryServiceStub(grpc.aio.insecure_channel(self._target))
+        request = pb.RewriteQueryRequest(query=query, max_rewrites=self._max_rewrites)
+        response = await self._stub.RewriteQuery(request, timeout=self._timeout)
+        return [r.query for r in response.rewrites]

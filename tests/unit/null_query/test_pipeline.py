@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from searchlm import context
+from searchlm.errors import InvalidRequestError, UpstreamUnavailableError
+from services.null_query.lm_stage import LmStage, LmStageConfig
+from services.null_query.pipeline import NullQueryPipeline, PipelineConfig
+from services.null_query.prompt import Example, NgramSelector
+from services.null_query.types import RewriteRequest, RewriteType
+from tests.unit.null_query.fakes import FakeBackend, FakeLm, NoKiwi
+
+CATALOG = ["삼성 갤럭시 s24 울트라", "삼성 갤럭시 s24 케이스", "아이폰 15 케이스", "무선청소기 v15"]
+EXAMPLES = [
+    Example("tkatjd", "삼성"),
+    Example("ㅅㅏㅁ성", "삼성"),
+    Example("갤럭시 s24", "갤럭시 s24 케이스", ("삼성 폰 케이스",)),
+]
+
+
+async def _pipeline(lm: FakeLm | None = None, **config: object) -> tuple[NullQueryPipeline, FakeBackend]:
+    backend = FakeBackend(CATALOG)
+    stage = LmStage(client=lm, selector=NgramSelector(EXAMPLES), config=LmStageConfig()) if lm else None
+    pipeline = NullQueryPipeline(backend=backend, kiwi=NoKiwi(), lm=stage, config=PipelineConfig(**config))  # type: ignore[arg-type]
+    await pipeline.start()
+    return pipeline, backend
+
+
+async def test_query_with_hits_returns_at_once_without_rewrites() -> None:
+    pipeline, backend = await _pipeline(FakeLm(["삼성 갤럭시"]))
+    result = await pipeline.run(RewriteRequest("삼성 갤럭시"))
+    assert (result.is_null, result.hits, result.rewrites) == (False, 2, ())
+    assert backend.counted == ["삼성 갤럭시"]
+
+
+async def test_null_query_gets_verified_rule_rewrite_first() -> None:
+    pipeline, _ = await _pipeline(FakeLm(["없는 상품"]))
+    result = await pipeline.run(RewriteRequest("tkatjd roffjrtl"))
+    assert result.is_null and not result.degraded
+    assert result.rewrites[0].text == "삼성 갤럭시"
+    assert result.rewrites[0].type is RewriteType.KEYBOARD
+
+
+async def test_zero_hit_candidates_are_never_returned() -> None:
+    pipeline, _ = await _pipeline(FakeLm(["없는 상품", "아이폰 15"]))
+    result = await pipeline.run(RewriteRequest("dkdlvhs 16", max_rewrites=10))
+    assert all(r.hits > 0 for r in result.rewrites)
+    assert "없는 상품" not in [r.text for r in result.rewrites]
+    assert "아이폰 15" in [r.text for r in result.rewrites]
+
+
+async def test_lm_rewrite_uses_session_context() -> None:
+    lm = FakeLm(["갤럭시 s24 케이스"])
+    pipeline, _ = await _pipeline(lm, min_hits=3)
+    result = await pipeline.run(RewriteRequest("갤럭시 s24", previous_queries=("삼성 폰 케이스",)))
+    assert result.rewrites[0].text == "갤럭시 s24 케이스"
+    assert "이전 검색어: 삼성 폰 케이스" in lm.prompts[0]
+
+
+async def test_slow_lm_degrades_to_rules_within_deadline() -> None:
+    pipeline, _ = await _pipeline(FakeLm(["삼성 갤럭시"], delay=5.0))
+    context.set_request("r1", 0.3)
+    started = asyncio.get_running_loop().time()
+    result = await pipeline.run(RewriteRequest("ㅅㅏㅁ성 갤럭시"))
+    assert asyncio.get_running_loop().time() - started < 0.3
+    assert result.degraded and result.flags == ("lm_timeout",)
+    assert result.rewrites[0].text == "삼성 갤럭시"
+
+
+async def test_lm_down_degrades_to_rules() -> None:
+    pipeline, _ = await _pipeline(FakeLm(down=True))
+    result = await pipeline.run(RewriteRequest("ㅅㅏㅁ성 갤럭시"))
+    assert result.degraded and result.flags == ("lm_unavailable",)
+    assert result.rewrites[0].text == "삼성 갤럭시"
+
+
+async def test_lm_down_and_no_rule_rewrite_is_an_error() -> None:
+    pipeline, _ = await _pipeline(FakeLm(down=True))
+    with pytest.raises(UpstreamUnavailableError):
+        await pipeline.run(RewriteRequest("완전히 다른 검색어"))
+
+
+async def test_rules_only_without_rewrite_is_an_empty_answer() -> None:
+    pipeline, _ = await _pipeline(None)
+    result = await pipeline.run(RewriteRequest("완전히 다른 검색어"))
+    assert result.is_null and result.rewrites == () and not result.degraded
+
+
+async def test_batch_names_the_invalid_item() -> None:
+    pipeline, _ = await _pipeline(None)
+    with pytest.raises(InvalidRequestError, match=r"requests\[1\]\.query"):
+        await pipeline.run_batch([RewriteRequest("삼성"), RewriteRequest(" ")])
+
+
+async def test_batch_answers_in_order() -> None:
+    pipeline, _ = await _pipeline(None)
+    results = await pipeline.run_batch([RewriteRequest("ㅅㅏㅁ성 갤럭시"), RewriteRequest("아이폰")])
+    assert [r.is_null for r in results] == [True, False]

@@ -1,0 +1,74 @@
+"""Builds the pipeline from settings (shared by `__main__` and offline callers)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from searchlm.lm.types import LmClient
+from services.review_summary.adapters.e5_embedder import E5Embedder
+from services.review_summary.adapters.kiwi_splitter import KiwiSplitter
+from services.review_summary.adapters.scorers import ScorerContext, build_scorer
+from services.review_summary.checker import FaithfulnessChecker
+from services.review_summary.cleaning import CleaningSettings
+from services.review_summary.faithfulness import FaithfulnessSettings
+from services.review_summary.generation import CandidateGenerator, GenerationSettings
+from services.review_summary.pipeline import PipelineSettings, ReviewSummaryPipeline
+from services.review_summary.settings import ReviewSummarySettings
+from services.review_summary.store import ReviewStore
+
+
+def build_checker(
+    settings: ReviewSummarySettings, client: LmClient, splitter: KiwiSplitter, loop: asyncio.AbstractEventLoop
+) -> FaithfulnessChecker:
+    """The NLI gate with the configured scorer (`loop` owns the LM client, for lm_judge)."""
+    ctx = ScorerContext(
+        client=client,
+        loop=loop,
+        path=settings.nli_path,
+        device=settings.nli_device,
+        threads=settings.nli_threads,
+    )
+    faith = FaithfulnessSettings(
+        entailment_threshold=settings.entailment_threshold,
+        contradiction_threshold=settings.contradiction_threshold,
+        summary_threshold=settings.summary_threshold,
+        chunk_chars=settings.chunk_chars,
+        premise_chars=settings.premise_chars,
+    )
+    return FaithfulnessChecker(
+        scorer=build_scorer(settings.nli_scorer, ctx), splitter=splitter, settings=faith
+    )
+
+
+def build_pipeline(
+    settings: ReviewSummarySettings, client: LmClient, loop: asyncio.AbstractEventLoop
+) -> ReviewSummaryPipeline:
+    """Pipeline with Kiwi, e5, the configured NLI scorer and the review store."""
+    splitter = KiwiSplitter()
+    generation = GenerationSettings(
+        candidates=settings.candidates,
+        max_tokens=settings.max_tokens,
+        temperature=settings.temperature,
+        lm_timeout_seconds=settings.lm_timeout_seconds,
+    )
+    return ReviewSummaryPipeline(
+        generator=CandidateGenerator(client=client, settings=generation),
+        checker=build_checker(settings, client, splitter, loop),
+        splitter=splitter,
+        embedder=E5Embedder(threads=settings.embed_threads),
+        store=ReviewStore.load(settings.store_path),
+        cleaning=CleaningSettings(
+            max_reviews=settings.review_limit,
+            max_review_chars=settings.max_review_chars,
+            near_duplicate_jaccard=settings.near_duplicate_jaccard,
+        ),
+        settings=PipelineSettings(
+            default_max_chars=settings.default_max_chars,
+            default_language=settings.default_language,
+            prompt_budget_chars=settings.prompt_budget_chars,
+            prompt_max_reviews=settings.prompt_max_reviews,
+            max_rounds=settings.max_rounds,
+            default_deadline_seconds=settings.default_deadline_seconds,
+            nli_reserve_seconds=settings.nli_reserve_seconds,
+        ),
+    )

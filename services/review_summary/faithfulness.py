@@ -1,0 +1,121 @@
+"""Faithfulness gate: claims of a candidate scored by NLI against multi-review premises.
+
+Each review is cut into chunks that fit the NLI model; chunks of several reviews are packed
+into one premise (fewer NLI calls, and a claim that draws on two reviews can be entailed by
+their union). Nothing is dropped past a cap: every chunk of every used review lands in some
+premise. A packed premise that entails or contradicts a claim is then scored review by
+review, so each claim gets the ids of the reviews that support or contradict it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from services.review_summary.types import Premise, Review
+
+
+class TextSplitter(Protocol):
+    """Sentence and claim splitting (Kiwi in production)."""
+
+    def sentences(self, text: str) -> list[str]:
+        """Sentences of text."""
+        ...
+
+    def claims(self, text: str) -> list[str]:
+        """Checkable claims of a summary: sentences, cut at contrastive clause boundaries."""
+        ...
+
+
+# Summaries report what reviewers say ("배송이 빠르다는 평이 많습니다"); the NLI model is asked
+# about the content ("배송이 빠르다"), which is what a single review can entail.
+_REPORTING = (
+    re.compile(
+        r"(?P<core>.+?)(?:다|라)?는\s*(?:평|의견|리뷰|후기|반응|평가)\S*\s*(?:이|가)?\s*(?:많|대부분|다수|있|주를).*$"
+    ),
+    re.compile(r"^(?:많은|대부분의?|다수의?)\s*(?:고객|구매자|사용자|리뷰어)\S*\s*(?P<core>.+)$"),
+    re.compile(
+        r"^(?:many|most)\s+(?:reviewers|customers|buyers|users)\s+(?:say|agree|find|report)\s+(?:that\s+)?(?P<core>.+)$",
+        re.I,
+    ),
+)
+
+
+def claim_core(claim: str) -> str:
+    """The content of a claim without its reporting frame ("...라는 평이 많습니다")."""
+    for pattern in _REPORTING:
+        match = pattern.match(claim.strip())
+        if match and len(match.group("core")) >= 4:
+            core = match.group("core").strip().rstrip(".")
+            return core if core.endswith(("다", ".")) or not _is_hangul_end(core) else core + "다"
+    return claim
+
+
+def _is_hangul_end(text: str) -> bool:
+    return bool(text) and "가" <= text[-1] <= "힣"
+
+
+@dataclass(frozen=True)
+class FaithfulnessSettings:
+    """Thresholds and premise sizes.
+
+    Attributes:
+        entailment_threshold: A chunk supports a claim at or above this entailment.
+        contradiction_threshold: A chunk contradicts a claim at or above this contradiction.
+        summary_threshold: A candidate passes when its weakest claim reaches this.
+        chunk_chars: Longest review chunk (the NLI model's premise length, in characters).
+        premise_chars: Longest packed premise (several reviews' chunks).
+    """
+
+    entailment_threshold: float = 0.5
+    contradiction_threshold: float = 0.5
+    summary_threshold: float = 0.5
+    chunk_chars: int = 200
+    premise_chars: int = 400
+
+    def __post_init__(self) -> None:
+        for name in ("entailment_threshold", "contradiction_threshold", "summary_threshold"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1]")
+        if not 1 <= self.chunk_chars <= self.premise_chars:
+            raise ValueError("need 1 <= chunk_chars <= premise_chars")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive sentences of one review."""
+
+    review_id: str
+    text: str
+
+
+def chunk_review(review: Review, splitter: TextSplitter, max_chars: int) -> list[Chunk]:
+    """Whole sentences packed up to `max_chars`; a longer sentence is cut into pieces."""
+    pieces: list[str] = []
+    for sentence in splitter.sentences(review.text) or [review.text]:
+        pieces += [sentence[i : i + max_chars] for i in range(0, len(sentence), max_chars)]
+    chunks: list[str] = []
+    for piece in pieces:
+        if chunks and len(chunks[-1]) + 1 + len(piece) <= max_chars:
+            chunks[-1] = f"{chunks[-1]} {piece}"
+        else:
+            chunks.append(piece)
+    return [Chunk(review.id, c) for c in chunks]
+
+
+def pack_premises(chunks: Sequence[Chunk], max_chars: int) -> list[tuple[Premise, tuple[Chunk, ...]]]:
+    """Greedy packing of chunks (in order) into premises of at most `max_chars`."""
+    packs: list[list[Chunk]] = []
+    for chunk in chunks:
+        if packs and sum(len(c.text) + 1 for c in packs[-1]) + len(chunk.text) <= max_chars:
+            packs[-1].append(chunk)
+        else:
+            packs.append([chunk])
+    return [(_premise(pack), tuple(pack)) for pack in packs]
+
+
+def _premise(pack: Sequence[Chunk]) -> Premise:
+    ids = tuple(dict.fromkeys(c.review_id for c in pack))
+    return Premise(" ".join(c.text for c in pack), ids)

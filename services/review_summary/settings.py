@@ -1,0 +1,72 @@
+"""Settings of the review_summary process (`SEARCHLM_REVIEW_SUMMARY_*`)."""
+
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from searchlm.lm.settings import LmClientSettings
+from searchlm.serving.settings import ServerSettings
+from services.review_summary.store import DEMO_STORE
+
+
+class ReviewSummarySettings(ServerSettings, LmClientSettings):
+    """Network settings plus the LM, NLI, store, limits and thresholds of review summaries."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SEARCHLM_REVIEW_SUMMARY_", use_attribute_docstrings=True, extra="ignore"
+    )
+
+    port: int = 50053
+    """gRPC port; 0 picks a free one (written to port_file)."""
+    metrics_port: int = 9092
+    """Prometheus /metrics HTTP port; 0 picks a free one, -1 disables."""
+    store_path: str = str(DEMO_STORE)
+    """Review store JSONL (`{product_id, id, text, rating}` a line); the demo set by default."""
+    review_limit: int = 200
+    """Most reviews per request (inline or stored)."""
+    max_review_chars: int = 5000
+    """Longest review accepted."""
+    near_duplicate_jaccard: float = 0.8
+    """Character-trigram Jaccard at or above which a review is dropped as a near-duplicate."""
+    default_max_chars: int = 120
+    """Summary length when the request leaves max_chars at 0."""
+    default_language: str = "ko"
+    """Summary language when the request leaves it empty (ko or en)."""
+    prompt_budget_chars: int = 1500
+    """Characters of review text in the prompt; beyond it representative reviews are selected."""
+    prompt_max_reviews: int = 30
+    """Most reviews in the prompt and in the NLI premises."""
+    candidates: int = 3
+    """Candidate summaries per LM call."""
+    max_tokens: int = 48
+    """Tokens per candidate."""
+    temperature: float = 0.7
+    """Sampling temperature of the first round (each later round adds 0.2)."""
+    max_rounds: int = 2
+    """LM rounds before the extractive fallback (1: no regeneration)."""
+    lm_timeout_seconds: float = 20.0
+    """Longest wait for one LM call; past it the summary is served degraded."""
+    default_deadline_seconds: float = 60.0
+    """Time budget when the caller sends no deadline."""
+    nli_reserve_seconds: float = 5.0
+    """Time kept after generation for the NLI check and the fallback."""
+    nli_scorer: str = "default"
+    """NLI scorer: default (the project's Korean NLI model), hf (checkpoint at nli_path) or lm_judge."""
+    nli_path: str = ""
+    """Checkpoint directory for hf, or artefact directory for default (empty: the shipped one)."""
+    nli_device: str = "cpu"
+    """Device of the NLI model: cpu, cuda or auto."""
+    nli_threads: int = 1
+    """torch CPU threads of the NLI model (0: torch's default)."""
+    entailment_threshold: float = 0.5
+    """A review chunk supports a claim at or above this entailment probability."""
+    contradiction_threshold: float = 0.5
+    """A review chunk contradicts a claim at or above this contradiction probability."""
+    summary_threshold: float = 0.5
+    """A candidate passes when its weakest claim's entailment reaches this."""
+    chunk_chars: int = 200
+    """Longest review chunk given to the NLI model (its premise length, in characters)."""
+    premise_chars: int = 400
+    """Longest premise packed from several reviews' chunks."""
+    embed_threads: int = 1
+    """Threads of the e5 embedding engine (selection and fallback)."""

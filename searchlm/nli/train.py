@@ -1,0 +1,282 @@
+"""Fine-tuning the e5 cross-encoder on the Korean NLI pairs (resumable).
+
+A run lives in ``run_dir``: ``checkpoint.pt`` (written every
+``checkpoint_every`` steps, atomically) lets ``--resume`` continue exactly
+where a killed run stopped, because the batch order of every epoch is a pure
+function of the seed and the epoch number.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm import tqdm
+
+from searchlm.nli.data import NliExample, load_all, split_digest, split_examples
+from searchlm.nli.e5_bin import default_model_path, read_e5_image
+from searchlm.nli.metrics import nli_report
+from searchlm.nli.modeling import (
+    ArtefactConfig,
+    CrossEncoder,
+    export_artefact,
+    file_sha256,
+    new_cross_encoder,
+)
+from searchlm.nli.scorer import predict_probs
+from searchlm.nli.tokenizer import E5Tokenizer
+
+LOG = logging.getLogger(__name__)
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
+CHECKPOINT = "checkpoint.pt"
+
+
+@dataclass
+class TrainSettings:
+    """Hyper-parameters and paths of one training run (all CLI-settable).
+
+    The defaults are the configuration of the shipped artefact. ``max_steps``,
+    ``limit_train`` and ``limit_heldout`` (0 = off) exist for smoke runs.
+    """
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    run_dir: Path = Path("/tmp/nli-run")
+    seed: int = 13
+    heldout_fraction: float = 0.17
+    max_length: int = 128
+    batch_size: int = 16
+    epochs: int = 6
+    learning_rate: float = 5e-5
+    head_learning_rate: float = 5e-4
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    grad_clip: float = 1.0
+    frozen_layers: int = 0
+    num_layers: int = 0
+    head_dropout: float = 0.1
+    swap_contradictions: bool = False
+    checkpoint_every: int = 100
+    num_threads: int = 1
+    max_steps: int = 0
+    limit_train: int = 0
+    limit_heldout: int = 0
+    eval_batch_size: int = 64
+    resume: bool = False
+
+
+def seed_everything(seed: int) -> None:
+    """Seed python, numpy and torch RNGs."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def augment(examples: Sequence[NliExample], swap_contradictions: bool) -> list[NliExample]:
+    """Optionally add swapped contradiction pairs (contradiction is symmetric)."""
+    out = list(examples)
+    if swap_contradictions:
+        out += [
+            NliExample(e.guid + ":swap", e.stratum, e.hypothesis, e.premise, e.label)
+            for e in examples
+            if e.label == 2
+        ]
+    return out
+
+
+def epoch_batches(lengths: Sequence[int], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
+    """Deterministic batches for one epoch, length-bucketed to cut padding.
+
+    Examples are shuffled, cut into windows of 50 batches, sorted by length
+    inside each window, batched, and the batches shuffled again.
+    """
+    rng = random.Random(seed * 1000 + epoch)
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    window = batch_size * 50
+    batches: list[list[int]] = []
+    for start in range(0, len(order), window):
+        chunk = sorted(order[start : start + window], key=lambda i: lengths[i])
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def make_optimizer(model: CrossEncoder, s: TrainSettings) -> torch.optim.AdamW:
+    """AdamW with a larger LR for the new head and no decay on biases/LayerNorm."""
+    groups: dict[tuple[float, float], list[nn.Parameter]] = {}
+    for name, p in model.named_parameters():
+        if not p.requires_grad:
+            continue
+        lr = s.head_learning_rate if name.startswith("head.") else s.learning_rate
+        wd = 0.0 if name.endswith("bias") or "LayerNorm" in name else s.weight_decay
+        groups.setdefault((lr, wd), []).append(p)
+    return torch.optim.AdamW(
+        [{"params": ps, "lr": lr, "weight_decay": wd} for (lr, wd), ps in groups.items()]
+    )
+
+
+def make_scheduler(
+    opt: torch.optim.Optimizer, total: int, warmup_ratio: float
+) -> torch.optim.lr_scheduler.LambdaLR:
+    """Linear warm-up then linear decay to zero."""
+    warm = max(1, int(total * warmup_ratio))
+
+    def factor(step: int) -> float:
+        if step < warm:
+            return (step + 1) / warm
+        return max(0.0, (total - step) / max(1, total - warm))
+
+    return torch.optim.lr_scheduler.LambdaLR(opt, factor)
+
+
+@dataclass
+class _RunState:
+    model: CrossEncoder
+    optimizer: torch.optim.AdamW
+    scheduler: torch.optim.lr_scheduler.LambdaLR
+    step: int = 0
+
+
+def save_checkpoint(state: _RunState, run_dir: Path) -> None:
+    """Atomically write model/optimizer/scheduler/RNG state."""
+    payload = {
+        "step": state.step,
+        "model": {k: v for k, v in state.model.state_dict().items() if "word_embeddings" not in k},
+        "optimizer": state.optimizer.state_dict(),
+        "scheduler": state.scheduler.state_dict(),
+        "torch_rng": torch.get_rng_state(),
+    }
+    tmp = run_dir / (CHECKPOINT + ".tmp")
+    torch.save(payload, tmp)
+    tmp.replace(run_dir / CHECKPOINT)
+
+
+def load_checkpoint(state: _RunState, run_dir: Path) -> None:
+    """Restore a checkpoint written by :func:`save_checkpoint`."""
+    payload = torch.load(run_dir / CHECKPOINT, map_location="cpu", weights_only=False)
+    state.model.load_state_dict(payload["model"], strict=False)
+    state.optimizer.load_state_dict(payload["optimizer"])
+    state.scheduler.load_state_dict(payload["scheduler"])
+    torch.set_rng_state(payload["torch_rng"])
+    state.step = int(payload["step"])
+
+
+def _train_step(
+    state: _RunState, tok: E5Tokenizer, seqs: list[list[int]], labels: list[int], clip: float
+) -> float:
+    batch = tok.pad_batch(seqs)
+    logits = state.model(torch.tensor(batch.input_ids), torch.tensor(batch.attention_mask))
+    loss = nn.functional.cross_entropy(logits, torch.tensor(labels))
+    state.optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    nn.utils.clip_grad_norm_([p for p in state.model.parameters() if p.requires_grad], clip)
+    state.optimizer.step()
+    state.scheduler.step()
+    state.step += 1
+    return loss.item()
+
+
+def _schedule(train_ids: list[list[int]], s: TrainSettings) -> list[list[int]]:
+    lengths = [len(x) for x in train_ids]
+    plan = [b for e in range(s.epochs) for b in epoch_batches(lengths, s.batch_size, s.seed, e)]
+    return plan[: s.max_steps] if s.max_steps > 0 else plan
+
+
+def _run_loop(
+    state: _RunState, tok: E5Tokenizer, train: list[NliExample], ids: list[list[int]], s: TrainSettings
+) -> None:
+    plan = _schedule(ids, s)
+    bar = tqdm(total=len(plan), initial=state.step, desc="nli train", unit="step", dynamic_ncols=True)
+    ema = None
+    for batch in plan[state.step :]:
+        state.model.train()
+        loss = _train_step(state, tok, [ids[i] for i in batch], [train[i].label for i in batch], s.grad_clip)
+        ema = loss if ema is None else 0.98 * ema + 0.02 * loss
+        bar.update(1)
+        bar.set_postfix(loss=f"{ema:.4f}", lr=f"{state.scheduler.get_last_lr()[0]:.2e}")
+        if state.step % s.checkpoint_every == 0:
+            save_checkpoint(state, s.run_dir)
+            LOG.info("step %d loss_ema %.4f checkpoint saved", state.step, ema)
+    bar.close()
+    save_checkpoint(state, s.run_dir)
+
+
+def prepare_split(s: TrainSettings) -> tuple[list[NliExample], list[NliExample]]:
+    """Load data and return ``(train, heldout)`` after the optional limits."""
+    train, held = split_examples(load_all(s.data_dir), s.heldout_fraction, s.seed)
+    if s.limit_train:
+        train = random.Random(s.seed).sample(train, min(s.limit_train, len(train)))
+    if s.limit_heldout:
+        held = held[: s.limit_heldout]
+    return train, held
+
+
+def _artefact_config(s: TrainSettings, train: list[NliExample], held: list[NliExample]) -> ArtefactConfig:
+    settings = {k: str(v) for k, v in asdict(s).items()}
+    extra: dict[str, object] = {
+        "settings": settings,
+        "n_train": len(train),
+        "n_heldout": len(held),
+        "train_sha256": split_digest(train),
+        "heldout_sha256": split_digest(held),
+    }
+    return ArtefactConfig(
+        base_sha256=file_sha256(default_model_path()),
+        max_length=s.max_length,
+        frozen_layers=s.frozen_layers,
+        num_layers=s.num_layers,
+        head_dropout=s.head_dropout,
+        extra=extra,
+    )
+
+
+def train(s: TrainSettings) -> Path:
+    """Run (or resume) training, export the artefact and evaluate held out.
+
+    Args:
+        s: the run settings.
+
+    Returns:
+        The exported artefact directory (``run_dir/artefact``).
+    """
+    torch.set_num_threads(s.num_threads)
+    seed_everything(s.seed)
+    s.run_dir.mkdir(parents=True, exist_ok=True)
+    train_ex, held = prepare_split(s)
+    train_ex = augment(train_ex, s.swap_contradictions)
+    cfg = _artefact_config(s, train_ex, held)
+    image = read_e5_image()
+    tok = E5Tokenizer(image.vocab)
+    ids = tok.encode_pairs([(e.premise, e.hypothesis) for e in train_ex], s.max_length)
+    model = new_cross_encoder(image, cfg, s.seed)
+    plan_len = len(_schedule(ids, s))
+    opt = make_optimizer(model, s)
+    state = _RunState(model, opt, make_scheduler(opt, plan_len, s.warmup_ratio))
+    if s.resume and (s.run_dir / CHECKPOINT).exists():
+        load_checkpoint(state, s.run_dir)
+        LOG.info("resumed at step %d of %d", state.step, plan_len)
+    _run_loop(state, tok, train_ex, ids, s)
+    return _finish(model, tok, held, cfg, s)
+
+
+def _finish(
+    model: CrossEncoder, tok: E5Tokenizer, held: list[NliExample], cfg: ArtefactConfig, s: TrainSettings
+) -> Path:
+    model.eval()
+    probs = predict_probs(
+        model, tok, [(e.premise, e.hypothesis) for e in held], s.eval_batch_size, s.max_length
+    )
+    report = nli_report([e.label for e in held], probs)
+    cfg.extra["heldout_report"] = asdict(report)
+    out = export_artefact(model, cfg, s.run_dir / "artefact")
+    (s.run_dir / "heldout_report.json").write_text(json.dumps(asdict(report), indent=2) + "\n")
+    LOG.info("held-out accuracy %.4f macro-F1 %.4f", report.accuracy, report.macro_f1)
+    return out

@@ -1,10 +1,10 @@
-"""Extension points for predictions from live code: not available yet.
+"""Predictions from live code: the services' pipelines in process, or their gRPC clients.
 
-When a service lands, replace the body of the matching factory: for
-``inprocess`` build its pipeline and wrap it in an object with an async
-``predict(item)`` (see :mod:`eval.predictors.protocols`); for ``grpc`` wrap the
-service's client (never its servicer) the same way. Tasks already call
-predictors through :func:`eval.concurrency.bounded_map` with ``--concurrency``.
+For ``inprocess`` each service builds its pipeline from its own settings and is
+wrapped in an object with an async ``predict(item)`` (see
+:mod:`eval.predictors.protocols`); for ``grpc`` the service's client (never its
+servicer) is wrapped the same way. Tasks call predictors through
+:func:`eval.concurrency.bounded_map` with ``--concurrency``.
 """
 
 from __future__ import annotations
@@ -39,42 +39,67 @@ class _SummaryPredictor:
         return SummaryPrediction(await self._summarize(list(item.reviews)))
 
 
+def _rewrite_inprocess() -> Any:
+    from services.null_query.offline import InProcessRewriter  # settings from SEARCHLM_NULL_QUERY_*
+
+    return _RewritePredictor(InProcessRewriter().rewrite)
+
+
+def _qa_inprocess() -> Any:
+    from services.free_qa.offline import InProcessAnswerer  # settings from SEARCHLM_FREE_QA_*
+
+    return InProcessAnswerer()
+
+
+def _summary_inprocess() -> Any:
+    from services.review_summary.offline import InProcessSummarizer  # SEARCHLM_REVIEW_SUMMARY_*
+
+    return _SummaryPredictor(InProcessSummarizer().summarize)
+
+
+def _rewrite_grpc(target: str) -> Any:
+    from services.null_query.rewrite_client import NullQueryClient
+
+    return _RewritePredictor(NullQueryClient(target).rewrite)
+
+
+def _qa_grpc(target: str) -> Any:
+    from services.free_qa.qa_client import FreeQaClient
+
+    return FreeQaClient(target)
+
+
+def _summary_grpc(target: str) -> Any:
+    from services.review_summary.review_summary_client import ReviewSummaryClient
+
+    return _SummaryPredictor(ReviewSummaryClient(target).summarize)
+
+
+# Prediction kind -> factory; the service modules are imported only when chosen.
+INPROCESS: dict[str, Callable[[], Any]] = {
+    "rewrite": _rewrite_inprocess,
+    "qa": _qa_inprocess,
+    "summary": _summary_inprocess,
+}
+GRPC: dict[str, Callable[[str], Any]] = {"rewrite": _rewrite_grpc, "qa": _qa_grpc, "summary": _summary_grpc}
+
+
 def build_inprocess_predictor(request: PredictorRequest) -> Any:
-    """Source factory registered as ``inprocess`` (null_query: settings from SEARCHLM_NULL_QUERY_*)."""
-    if request.kind == "rewrite":
-        from services.null_query.offline import InProcessRewriter
-
-        return _RewritePredictor(InProcessRewriter().rewrite)
-    if request.kind == "qa":
-        from services.free_qa.offline import InProcessAnswerer
-
-        return InProcessAnswerer()
-    if request.kind == "summary":
-        from services.review_summary.offline import InProcessSummarizer
-
-        return _SummaryPredictor(InProcessSummarizer().summarize)
-    raise PredictorUnavailableError(
-        f"not available yet: service {request.service} not implemented "
-        f"(in-process source for {request.kind!r}; use --source file with --predictions)"
-    )
+    """Source factory registered as ``inprocess``: the service's pipeline in this process."""
+    factory = INPROCESS.get(request.kind)
+    if factory is None:
+        raise PredictorUnavailableError(
+            f"no in-process source for {request.kind!r} (service {request.service}); "
+            "use --source file with --predictions"
+        )
+    return factory()
 
 
 def build_grpc_predictor(request: PredictorRequest) -> Any:
-    """Source factory registered as ``grpc`` (null_query: its RewriteQuery at ``--target``)."""
-    if request.kind == "rewrite" and request.target:
-        from services.null_query.rewrite_client import NullQueryClient
-
-        return _RewritePredictor(NullQueryClient(request.target).rewrite)
-    if request.kind == "qa" and request.target:
-        from services.free_qa.qa_client import FreeQaClient
-
-        return FreeQaClient(request.target)
-    if request.kind == "summary" and request.target:
-        from services.review_summary.review_summary_client import ReviewSummaryClient
-
-        return _SummaryPredictor(ReviewSummaryClient(request.target).summarize)
-    target = request.target or "<no --target>"
-    raise PredictorUnavailableError(
-        f"not available yet: service {request.service} not implemented "
-        f"(gRPC source at {target}; use --source file with --predictions)"
-    )
+    """Source factory registered as ``grpc``: the service's client at ``--target``."""
+    if not request.target:
+        raise PredictorUnavailableError(f"the grpc source needs --target host:port of {request.service}")
+    factory = GRPC.get(request.kind)
+    if factory is None:
+        raise PredictorUnavailableError(f"no gRPC source for {request.kind!r} (service {request.service})")
+    return factory(request.target)

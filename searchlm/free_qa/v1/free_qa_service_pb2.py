@@ -24,21 +24,29 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)searchlm/free_qa/v1/free_qa_service.proto\x12\x13searchlm.free_qa.v1\"n\n\x15\x41nswerQuestionRequest\x12\x10\n\x08question\x18\x01 \x01(\t\x12\x34\n\tkind_hint\x18\x02 \x01(\x0e\x32!.searchlm.free_qa.v1.QuestionKind\x12\r\n\x05top_k\x18\x03 \x01(\x05\"N\n\x08\x43itation\x12\x0e\n\x06marker\x18\x01 \x01(\x05\x12\x12\n\npassage_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0f\n\x07snippet\x18\x04 \x01(\t\"\xc1\x01\n\x16\x41nswerQuestionResponse\x12\x0e\n\x06\x61nswer\x18\x01 \x01(\t\x12\x11\n\tabstained\x18\x02 \x01(\x08\x12/\n\x04kind\x18\x03 \x01(\x0e\x32!.searchlm.free_qa.v1.QuestionKind\x12\x30\n\tcitations\x18\x04 \x03(\x0b\x32\x1d.searchlm.free_qa.v1.Citation\x12\x12\n\nconfidence\x18\x05 \x01(\x01\x12\r\n\x05\x66lags\x18\x06 \x03(\t*\x9c\x01\n\x0cQuestionKind\x12\x1d\n\x19QUESTION_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15QUESTION_KIND_FACTOID\x10\x01\x12\x1b\n\x17QUESTION_KIND_MULTI_HOP\x10\x02\x12\x18\n\x14QUESTION_KIND_YES_NO\x10\x03\x12\x1b\n\x17QUESTION_KIND_LONG_FORM\x10\x04\x32z\n\rFreeQaService\x12i\n\x0e\x41nswerQuestion\x12*.searchlm.free_qa.v1.AnswerQuestionRequest\x1a+.searchlm.free_qa.v1.AnswerQuestionResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)searchlm/free_qa/v1/free_qa_service.proto\x12\x13searchlm.free_qa.v1\"\x88\x01\n\x15\x41nswerQuestionRequest\x12\x10\n\x08question\x18\x01 \x01(\t\x12\x34\n\tkind_hint\x18\x02 \x01(\x0e\x32!.searchlm.free_qa.v1.QuestionKind\x12\x11\n\x05top_k\x18\x03 \x01(\x05\x42\x02\x18\x01\x12\x14\n\x0cmax_passages\x18\x04 \x01(\x05\"{\n\x1b\x41nswerQuestionStreamRequest\x12\x10\n\x08question\x18\x01 \x01(\t\x12\x34\n\tkind_hint\x18\x02 \x01(\x0e\x32!.searchlm.free_qa.v1.QuestionKind\x12\x14\n\x0cmax_passages\x18\x03 \x01(\x05\"{\n\x1c\x41nswerQuestionStreamResponse\x12\x14\n\ntext_delta\x18\x01 \x01(\tH\x00\x12<\n\x05\x66inal\x18\x02 \x01(\x0b\x32+.searchlm.free_qa.v1.AnswerQuestionResponseH\x00\x42\x07\n\x05\x65vent\"]\n\x08\x43itation\x12\x0e\n\x06marker\x18\x01 \x01(\x05\x12\x12\n\npassage_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0f\n\x07snippet\x18\x04 \x01(\t\x12\r\n\x05score\x18\x05 \x01(\x01\"9\n\x03Hop\x12\r\n\x05query\x18\x01 \x01(\t\x12\x0e\n\x06\x62ridge\x18\x02 \x01(\t\x12\x13\n\x0bpassage_ids\x18\x03 \x03(\t\"\x9a\x02\n\x16\x41nswerQuestionResponse\x12\x0e\n\x06\x61nswer\x18\x01 \x01(\t\x12\x11\n\tabstained\x18\x02 \x01(\x08\x12/\n\x04kind\x18\x03 \x01(\x0e\x32!.searchlm.free_qa.v1.QuestionKind\x12\x30\n\tcitations\x18\x04 \x03(\x0b\x32\x1d.searchlm.free_qa.v1.Citation\x12\x12\n\nconfidence\x18\x05 \x01(\x01\x12\r\n\x05\x66lags\x18\x06 \x03(\t\x12\x10\n\x08\x64\x65graded\x18\x07 \x01(\x08\x12&\n\x04hops\x18\x08 \x03(\x0b\x32\x18.searchlm.free_qa.v1.Hop\x12\x1d\n\x15retrieved_passage_ids\x18\t \x03(\t*\x9c\x01\n\x0cQuestionKind\x12\x1d\n\x19QUESTION_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15QUESTION_KIND_FACTOID\x10\x01\x12\x1b\n\x17QUESTION_KIND_MULTI_HOP\x10\x02\x12\x18\n\x14QUESTION_KIND_YES_NO\x10\x03\x12\x1b\n\x17QUESTION_KIND_LONG_FORM\x10\x04\x32\xf9\x01\n\rFreeQaService\x12i\n\x0e\x41nswerQuestion\x12*.searchlm.free_qa.v1.AnswerQuestionRequest\x1a+.searchlm.free_qa.v1.AnswerQuestionResponse\x12}\n\x14\x41nswerQuestionStream\x12\x30.searchlm.free_qa.v1.AnswerQuestionStreamRequest\x1a\x31.searchlm.free_qa.v1.AnswerQuestionStreamResponse0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'searchlm.free_qa.v1.free_qa_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_QUESTIONKIND']._serialized_start=455
-  _globals['_QUESTIONKIND']._serialized_end=611
-  _globals['_ANSWERQUESTIONREQUEST']._serialized_start=66
-  _globals['_ANSWERQUESTIONREQUEST']._serialized_end=176
-  _globals['_CITATION']._serialized_start=178
-  _globals['_CITATION']._serialized_end=256
-  _globals['_ANSWERQUESTIONRESPONSE']._serialized_start=259
-  _globals['_ANSWERQUESTIONRESPONSE']._serialized_end=452
-  _globals['_FREEQASERVICE']._serialized_start=613
-  _globals['_FREEQASERVICE']._serialized_end=735
+  _globals['_ANSWERQUESTIONREQUEST'].fields_by_name['top_k']._loaded_options = None
+  _globals['_ANSWERQUESTIONREQUEST'].fields_by_name['top_k']._serialized_options = b'\030\001'
+  _globals['_QUESTIONKIND']._serialized_start=895
+  _globals['_QUESTIONKIND']._serialized_end=1051
+  _globals['_ANSWERQUESTIONREQUEST']._serialized_start=67
+  _globals['_ANSWERQUESTIONREQUEST']._serialized_end=203
+  _globals['_ANSWERQUESTIONSTREAMREQUEST']._serialized_start=205
+  _globals['_ANSWERQUESTIONSTREAMREQUEST']._serialized_end=328
+  _globals['_ANSWERQUESTIONSTREAMRESPONSE']._serialized_start=330
+  _globals['_ANSWERQUESTIONSTREAMRESPONSE']._serialized_end=453
+  _globals['_CITATION']._serialized_start=455
+  _globals['_CITATION']._serialized_end=548
+  _globals['_HOP']._serialized_start=550
+  _globals['_HOP']._serialized_end=607
+  _globals['_ANSWERQUESTIONRESPONSE']._serialized_start=610
+  _globals['_ANSWERQUESTIONRESPONSE']._serialized_end=892
+  _globals['_FREEQASERVICE']._serialized_start=1054
+  _globals['_FREEQASERVICE']._serialized_end=1303
 # @@protoc_insertion_point(module_scope)

@@ -40,6 +40,11 @@ class FreeQaServiceStub:
                 request_serializer=searchlm_dot_free__qa_dot_v1_dot_free__qa__service__pb2.AnswerQuestionRequest.SerializeToString,
                 response_deserializer=searchlm_dot_free__qa_dot_v1_dot_free__qa__service__pb2.AnswerQuestionResponse.FromString,
                 _registered_method=True)
+        self.AnswerQuestionStream = channel.unary_stream(
+                '/searchlm.free_qa.v1.FreeQaService/AnswerQuestionStream',
+                request_serializer=searchlm_dot_free__qa_dot_v1_dot_free__qa__service__pb2.AnswerQuestionStreamRequest.SerializeToString,
+                response_deserializer=searchlm_dot_free__qa_dot_v1_dot_free__qa__service__pb2.AnswerQuestionStreamResponse.FromString,
+                _registered_method=True)
 
 
 class FreeQaServiceServicer:
@@ -53,6 +58,14 @@ class FreeQaServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AnswerQuestionStream(self, request, context):
+        """AnswerQuestionStream streams the answer text, then one message with the whole answer
+        (citations, hops, flags). Text is sent only after the support check passed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_FreeQaServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -60,6 +73,11 @@ def add_FreeQaServiceServicer_to_server(servicer, server):
                     servicer.AnswerQuestion,
                     request_deserializer=searchlm_dot_free__qa_dot_v1_dot_free__qa__service__pb2.AnswerQuestionRequest.FromString,
                     response_serializer=searchlm_dot_free__qa_dot_v1_dot_free__qa__service__pb2.AnswerQuestionResponse.SerializeToString,
+            ),
+            'AnswerQuestionStream': grpc.unary_stream_rpc_method_handler(
+                    servicer.AnswerQuestionStream,
+                    request_deserializer=searchlm_dot_free__qa_dot_v1_dot_free__qa__service__pb2.AnswerQuestionStreamRequest.FromString,
+                    response_serializer=searchlm_dot_free__qa_dot_v1_dot_free__qa__service__pb2.AnswerQuestionStreamResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -90,6 +108,33 @@ class FreeQaService:
             '/searchlm.free_qa.v1.FreeQaService/AnswerQuestion',
             searchlm_dot_free__qa_dot_v1_dot_free__qa__service__pb2.AnswerQuestionRequest.SerializeToString,
             searchlm_dot_free__qa_dot_v1_dot_free__qa__service__pb2.AnswerQuestionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnswerQuestionStream(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/searchlm.free_qa.v1.FreeQaService/AnswerQuestionStream',
+            searchlm_dot_free__qa_dot_v1_dot_free__qa__service__pb2.AnswerQuestionStreamRequest.SerializeToString,
+            searchlm_dot_free__qa_dot_v1_dot_free__qa__service__pb2.AnswerQuestionStreamResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -129,11 +129,11 @@ def test_cli_unknown_format_suffix_is_a_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "pass --format" in result.output
 
 
-def test_cli_grpc_source_is_not_available_yet(tmp_path: Path) -> None:
+def test_cli_grpc_source_without_target_is_a_clear_error(tmp_path: Path) -> None:
     data = write_jsonl(tmp_path / "nq.jsonl", NULL_QUERY_ROWS)
-    result = _invoke("null-query", data, "--target", "localhost:50051")
+    result = _invoke("null-query", data, "--source", "grpc")
     assert result.exit_code == 2
-    assert "not available yet: service null_query not implemented" in result.output
+    assert "needs --target host:port of null_query" in result.output
 
 
 def test_cli_unavailable_scorer_is_a_clear_error(tmp_path: Path) -> None:

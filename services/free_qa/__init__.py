@@ -1,0 +1,1 @@
+"""free_qa: encyclopedia-grounded question answering with hybrid retrieval and citations."""

@@ -1,0 +1,290 @@
+"""QaPipeline: retrieve, classify, answer by kind with citations, check support, abstain or degrade.
+
+Answer strategies are a registry keyed by question kind. The LM is called only with the
+caller's remaining deadline (minus a reserve to send the best passages back): when it is slow
+or down, the answer is degraded (best passages, no text) instead of failing. An answer the
+cited passages do not support is replaced by the best extractive sentence when retrieval is
+confident, and abstained on otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from searchlm import context
+from searchlm.errors import DeadlineExceededError, OverloadedError, UpstreamUnavailableError
+from searchlm.lm.types import LmClient, LmSampling
+from searchlm.nli.types import EntailmentScorer
+from services.free_qa import citations, prompts
+from services.free_qa.evidence import (
+    Splitter,
+    SupportChecker,
+    Terms,
+    best_sentences,
+    declarative,
+    judge_yes_no,
+)
+from services.free_qa.kinds import KindClassifier
+from services.free_qa.multihop import MultiHopResolver
+from services.free_qa.retrieval import HybridRetriever
+from services.free_qa.types import ABSTAIN_TEXT, AnswerDelta, QaAnswer, QaRequest, QuestionKind, ScoredPassage
+
+_log = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+_LM_FAILURES: dict[type[BaseException], str] = {
+    TimeoutError: "lm_timeout",
+    DeadlineExceededError: "lm_timeout",
+    UpstreamUnavailableError: "lm_unavailable",
+    OverloadedError: "lm_overloaded",
+}
+
+
+class _LmFailedError(Exception):
+    def __init__(self, flag: str) -> None:
+        super().__init__(flag)
+        self.flag = flag
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """Answering policy.
+
+    Attributes:
+        default_passages: Passages retrieved when the request leaves max_passages at 0.
+        prompt_passages: Passages shown to the LM (the best ones).
+        min_dense_score: Abstain when the best passage's cosine is below this and BM25 found nothing.
+        confident_dense_score: Cosine from which an extractive fallback may replace an unsupported answer.
+        lm_timeout: Longest wait for the LM in seconds (the caller's deadline may cut it shorter).
+        deadline_reserve: Seconds kept back from the caller's deadline to return a degraded answer.
+        max_tokens: Generation budget by kind.
+        min_yes_no_confidence: Below it, a yes/no verdict is abstained on.
+        use_lm: False: never call the LM (answers are degraded to the best passages).
+    """
+
+    default_passages: int = 5
+    prompt_passages: int = 3
+    min_dense_score: float = 0.80
+    confident_dense_score: float = 0.84
+    lm_timeout: float = 20.0
+    deadline_reserve: float = 0.3
+    max_tokens: tuple[tuple[QuestionKind, int], ...] = (
+        (QuestionKind.FACTOID, 32),
+        (QuestionKind.MULTI_HOP, 48),
+        (QuestionKind.YES_NO, 8),
+        (QuestionKind.LONG_FORM, 160),
+    )
+    min_yes_no_confidence: float = 0.55
+    use_lm: bool = True
+
+
+Strategy = Callable[[str, QuestionKind, list[ScoredPassage]], Awaitable[QaAnswer]]
+
+
+class QaPipeline:
+    """Answers questions from the indexed encyclopedia.
+
+    Args:
+        retriever: Hybrid retriever over the index.
+        lm: Model-server client (None behaves like an LM that is down).
+        scorer: NLI scorer for support and yes/no checks (None: lexical checks and the LM).
+        split: Sentence splitter.
+        terms: Content-term tokenizer.
+        config: Answering policy.
+        classifier: Question-kind classifier (default: rules only).
+    """
+
+    def __init__(
+        self,
+        *,
+        retriever: HybridRetriever,
+        lm: LmClient | None,
+        scorer: EntailmentScorer | None,
+        split: Splitter,
+        terms: Terms,
+        config: PipelineConfig | None = None,
+        classifier: KindClassifier | None = None,
+    ) -> None:
+        self._retriever, self._lm, self._scorer = retriever, lm, scorer
+        self._split, self._terms = split, terms
+        self._config = config or PipelineConfig()
+        self._classifier = classifier or KindClassifier()
+        self._support = SupportChecker(scorer, terms)
+        titles = [p.title for p in retriever.corpus.passages.values()]
+        self._multihop = MultiHopResolver(retriever.retrieve, titles, terms)
+        self._strategies: dict[QuestionKind, Strategy] = {
+            QuestionKind.FACTOID: self._generate,
+            QuestionKind.LONG_FORM: self._generate,
+            QuestionKind.YES_NO: self._yes_no,
+            QuestionKind.MULTI_HOP: self._multi_hop,
+        }
+
+    async def run(self, request: QaRequest) -> QaAnswer:
+        """Answers one (validated) request."""
+        kind = await self._classifier.classify(request.question, request.kind_hint)
+        k = request.max_passages or self._config.default_passages
+        passages = await asyncio.to_thread(self._retriever.retrieve, request.question, k)
+        if self._too_weak(passages):
+            return self._abstain(kind, passages, "low_retrieval")
+        answer = await self._strategies[kind](request.question, kind, passages)
+        return replace(answer, retrieved_ids=tuple(p.passage.id for p in passages))
+
+    async def stream(self, request: QaRequest) -> AsyncIterator[AnswerDelta]:
+        """The validated answer's text in pieces, then the whole answer.
+
+        Text is streamed only after the support check, so no unsupported text ever reaches a user.
+        """
+        answer = await self.run(request)
+        for piece in _pieces(answer.answer):
+            yield AnswerDelta(text=piece)
+        yield AnswerDelta(final=answer)
+
+    def _too_weak(self, passages: Sequence[ScoredPassage]) -> bool:
+        if not passages:
+            return True
+        top = passages[0]
+        return top.dense_score < self._config.min_dense_score and top.sparse_score <= 0.0
+
+    def _abstain(self, kind: QuestionKind, passages: Sequence[ScoredPassage], flag: str) -> QaAnswer:
+        return QaAnswer(
+            answer=ABSTAIN_TEXT,
+            kind=kind,
+            abstained=True,
+            retrieved_ids=tuple(p.passage.id for p in passages),
+            flags=(flag,),
+        )
+
+    def _degraded(self, kind: QuestionKind, passages: Sequence[ScoredPassage], flag: str) -> QaAnswer:
+        _log.warning("free_qa degraded: %s", flag, extra={"flag": flag, "request_id": context.request_id()})
+        cited = tuple(citations.citation(n, p) for n, p in enumerate(passages, start=1))
+        return QaAnswer(answer="", kind=kind, citations=cited, degraded=True, flags=(flag,))
+
+    def _lm_budget(self) -> float:
+        left = context.remaining(default=math.inf)
+        return min(self._config.lm_timeout, (left or 0.0) - self._config.deadline_reserve)
+
+    async def _call_lm(self, call: Callable[[LmClient], Awaitable[_T]]) -> _T:
+        """Runs an LM call inside the budget; failures become `_LmFailedError` with a flag."""
+        if self._lm is None or not self._config.use_lm:
+            raise _LmFailedError("lm_disabled")
+        budget = self._lm_budget()
+        if budget <= 0:
+            raise _LmFailedError("lm_timeout")
+        try:
+            return await asyncio.wait_for(call(self._lm), budget)
+        except tuple(_LM_FAILURES) as exc:
+            flag = next(flag for kind, flag in _LM_FAILURES.items() if isinstance(exc, kind))
+            raise _LmFailedError(flag) from exc
+
+    def _max_tokens(self, kind: QuestionKind) -> int:
+        return dict(self._config.max_tokens).get(kind, 64)
+
+    async def _generate(self, question: str, kind: QuestionKind, passages: list[ScoredPassage]) -> QaAnswer:
+        shown = passages[: self._config.prompt_passages]
+        prompt = prompts.answer_prompt(question, kind, shown)
+        sampling = LmSampling(max_tokens=self._max_tokens(kind), temperature=0.0, stop=prompts.STOP)
+        try:
+            result = await self._call_lm(lambda lm: lm.generate(prompt, sampling))
+        except _LmFailedError as failure:
+            return self._degraded(kind, passages, failure.flag)
+        text = citations.clean_markers(result.completions[0].text.split("\n")[0], len(shown))
+        return await self._validated(question, kind, text, shown)
+
+    async def _validated(
+        self, question: str, kind: QuestionKind, text: str, shown: list[ScoredPassage]
+    ) -> QaAnswer:
+        """Keeps a supported LM answer; else falls back to an extractive one or abstains."""
+        claim = citations.strip_markers(text)
+        cited = citations.resolve(text, shown) or self._attribute(claim, shown)
+        premises = [p.passage.text for p in shown if p.passage.id in {c.passage_id for c in cited}]
+        support = await asyncio.to_thread(self._support.check, claim, premises)
+        if support.supported:
+            if not citations.parse_markers(text):
+                text = f"{claim} " + "".join(f"[{c.marker}]" for c in cited)
+            return QaAnswer(answer=text, kind=kind, citations=cited, confidence=support.confidence)
+        if shown and shown[0].dense_score >= self._config.confident_dense_score and shown[0].sparse_score > 0:
+            return self._extractive(question, kind, shown[0], "extractive_fallback")
+        return self._abstain(kind, shown, "unsupported")
+
+    def _attribute(self, claim: str, shown: Sequence[ScoredPassage]) -> tuple[citations.Citation, ...]:
+        """Citations for an answer the LM gave without markers: the passages that contain it."""
+        squashed = claim.replace(" ", "")
+        return tuple(
+            citations.citation(n, p)
+            for n, p in enumerate(shown, start=1)
+            if squashed and squashed in p.passage.text.replace(" ", "")
+        )
+
+    def _extractive(self, question: str, kind: QuestionKind, passage: ScoredPassage, flag: str) -> QaAnswer:
+        n = 2 if kind is QuestionKind.LONG_FORM else 1
+        text = " ".join(
+            best_sentences(question, passage.passage.text, split=self._split, terms=self._terms, n=n)
+        )
+        return QaAnswer(
+            answer=f"{text} [1]",
+            kind=kind,
+            citations=(citations.citation(1, passage),),
+            confidence=0.5,
+            flags=(flag,),
+        )
+
+    async def _yes_no(self, question: str, kind: QuestionKind, passages: list[ScoredPassage]) -> QaAnswer:
+        shown = passages[: self._config.prompt_passages]
+        premises = [p.best_chunk or p.passage.text for p in shown]
+        verdict = None
+        if self._scorer is not None:
+            verdict = await asyncio.to_thread(judge_yes_no, self._scorer, declarative(question), premises)
+        if verdict is None or verdict.confidence < self._config.min_yes_no_confidence:
+            try:
+                yes, confidence = await self._lm_yes_no(question, shown)
+            except _LmFailedError as failure:
+                return self._degraded(kind, passages, failure.flag)
+            index = 0
+        else:
+            yes, confidence, index = verdict.yes, verdict.confidence, verdict.premise_index
+        if confidence < self._config.min_yes_no_confidence:
+            return self._abstain(kind, passages, "uncertain")
+        evidence = best_sentences(question, premises[index], split=self._split, terms=self._terms)
+        word = "예" if yes else "아니오"
+        answer = f"{word}. {' '.join(evidence)} [1]".strip()
+        return QaAnswer(
+            answer=answer, kind=kind, citations=(citations.citation(1, shown[index]),), confidence=confidence
+        )
+
+    async def _lm_yes_no(self, question: str, shown: list[ScoredPassage]) -> tuple[bool, float]:
+        prompt = prompts.answer_prompt(question, QuestionKind.YES_NO, shown)
+        scores = await self._call_lm(lambda lm: lm.score(prompt, [" 예", " 아니오"]))
+        yes_lp, no_lp = (s.mean_logprob for s in sorted(scores, key=lambda s: s.index))
+        p_yes = 1 / (1 + math.exp(no_lp - yes_lp))
+        return p_yes >= 0.5, max(p_yes, 1 - p_yes)
+
+    async def _multi_hop(self, question: str, kind: QuestionKind, passages: list[ScoredPassage]) -> QaAnswer:
+        k = max(len(passages), self._config.default_passages)
+        result = await asyncio.to_thread(self._multihop.resolve, question, k)
+        if not result.bridges:
+            answer = await self._generate(question, kind, passages)
+            return replace(answer, hops=result.hops)
+        evidence = list(result.passages)
+        cited = tuple(citations.citation(n, p) for n, p in enumerate(evidence, start=1))
+        parts = [f"{bridge} [1][{n}]" for n, bridge in enumerate(result.bridges, start=2)]
+        return QaAnswer(answer=", ".join(parts), kind=kind, citations=cited, hops=result.hops, confidence=0.7)
+
+
+def _pieces(text: str, size: int = 12) -> list[str]:
+    """Cuts text into word-aligned pieces of about `size` characters (streaming)."""
+    pieces, current = [], ""
+    for word in text.split(" "):
+        current = f"{current} {word}" if current else word
+        if len(current) >= size:
+            pieces.append(current + " ")
+            current = ""
+    if current:
+        pieces.append(current)
+    if pieces:
+        pieces[-1] = pieces[-1].rstrip()
+    return pieces

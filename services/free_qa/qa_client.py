@@ -1,0 +1,38 @@
+"""A small gRPC client of FreeQaService for offline evaluation (`python -m eval qa --target`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+
+from searchlm.free_qa.v1 import free_qa_service_pb2 as pb
+from searchlm.free_qa.v1 import free_qa_service_pb2_grpc as pb_grpc
+from services.free_qa.citations import strip_markers
+
+
+class FreeQaClient:
+    """A `QaPredictor` that asks a live free_qa service.
+
+    Args:
+        target: host:port of the service.
+        timeout: Seconds per question.
+    """
+
+    def __init__(self, target: str, *, timeout: float = 60.0) -> None:
+        self._channel = grpc.aio.insecure_channel(target)
+        self._stub = pb_grpc.FreeQaServiceStub(self._channel)
+        self._timeout = timeout
+
+    async def predict(self, item: Any) -> Any:
+        """Answers one eval item as an `eval.predictors.types.QaPrediction`."""
+        from eval.predictors.types import QaPrediction
+
+        request = pb.AnswerQuestionRequest(question=item.question[:512])
+        reply = await self._stub.AnswerQuestion(request, timeout=self._timeout)
+        no_answer = reply.abstained or reply.degraded
+        return QaPrediction(
+            answer=None if no_answer else strip_markers(reply.answer),
+            retrieved_ids=tuple(reply.retrieved_passage_ids) or tuple(c.passage_id for c in reply.citations),
+            abstained=reply.abstained,
+        )

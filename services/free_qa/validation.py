@@ -1,0 +1,30 @@
+"""Request validation: every failure names its field."""
+
+from __future__ import annotations
+
+from searchlm.errors import InvalidRequestError
+from services.free_qa.types import QaRequest
+
+MAX_QUESTION_CHARS = 512
+MAX_PASSAGES = 20
+
+
+def validate_request(request: QaRequest) -> QaRequest:
+    """Checks a request; returns it with the question stripped.
+
+    Raises:
+        InvalidRequestError: ``question`` empty or over 512 characters; ``max_passages`` outside
+            1..20 (0 means the server default).
+    """
+    question = request.question.strip()
+    if not question:
+        raise InvalidRequestError("question", "must not be empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InvalidRequestError(
+            "question", f"must be at most {MAX_QUESTION_CHARS} characters, got {len(question)}"
+        )
+    if request.max_passages != 0 and not 1 <= request.max_passages <= MAX_PASSAGES:
+        raise InvalidRequestError(
+            "max_passages", f"must be in 1..{MAX_PASSAGES} (0: server default), got {request.max_passages}"
+        )
+    return QaRequest(question=question, kind_hint=request.kind_hint, max_passages=request.max_passages)

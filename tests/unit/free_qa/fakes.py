@@ -1,0 +1,146 @@
+"""Small in-process fakes of free_qa's protocols (unit tests only)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+from collections.abc import AsyncIterator, Sequence
+
+import numpy as np
+
+from searchlm.lm.types import LmCompletion, LmDelta, LmResult, LmSampling, LmScore
+from searchlm.nli.types import NliScores
+from services.free_qa.adapters.bm25 import Bm25Index
+from services.free_qa.chunking import ChunkingConfig, chunk_passages
+from services.free_qa.retrieval import Corpus, HybridRetriever
+from services.free_qa.types import Hit, Passage
+
+
+def words(text: str) -> list[str]:
+    """Tokenizer: Hangul/latin/digit runs, with common particles cut off."""
+    return [
+        re.sub(r"(은|는|이|가|을|를|의|에|에서|도)$", "", w) for w in re.findall(r"[가-힣A-Za-z0-9]+", text)
+    ]
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
+
+
+class FakeEmbedder:
+    """Bag-of-words hashed into 64 dims, L2-normalised."""
+
+    def __init__(self, model_id: str = "fake-embedder", dims: int = 64) -> None:
+        self.model_id, self.dims = model_id, dims
+
+    def _vector(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dims, dtype=np.float32)
+        for w in words(text):
+            v[int(hashlib.md5(w.encode()).hexdigest(), 16) % self.dims] += 1.0
+        v += 0.01
+        return v / np.linalg.norm(v)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return np.stack([self._vector(t) for t in texts])
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return np.stack([self._vector(t) for t in texts])
+
+
+class ExactIndex:
+    """Exact inner-product search."""
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        self.vectors = vectors
+
+    def search(self, vectors: np.ndarray, k: int) -> list[list[Hit]]:
+        scores = vectors @ self.vectors.T
+        order = np.argsort(-scores, axis=1)[:, :k]
+        return [[Hit(int(i), float(scores[r, i])) for i in row] for r, row in enumerate(order)]
+
+
+def make_retriever(passages: Sequence[Passage]) -> HybridRetriever:
+    chunks = chunk_passages(passages, ChunkingConfig(max_chars=200), sentences)
+    embedder = FakeEmbedder()
+    dense = ExactIndex(embedder.embed_passages([c.indexed_text for c in chunks]))
+    sparse = Bm25Index([words(c.indexed_text) for c in chunks], words)
+    corpus = Corpus(chunks=chunks, passages={p.id: p for p in passages})
+    return HybridRetriever(corpus=corpus, embedder=embedder, dense=dense, sparse=sparse)
+
+
+class FakeLm:
+    """Answers every prompt with `reply` after `delay` seconds, or raises `error`."""
+
+    def __init__(
+        self,
+        reply: str = "",
+        *,
+        delay: float = 0.0,
+        error: Exception | None = None,
+        yes_logprob: float = -0.1,
+        no_logprob: float = -3.0,
+    ) -> None:
+        self.reply, self.delay, self.error = reply, delay, error
+        self.yes_logprob, self.no_logprob = yes_logprob, no_logprob
+        self.prompts: list[str] = []
+
+    async def generate(self, prompt: str, sampling: LmSampling | None = None) -> LmResult:
+        self.prompts.append(prompt)
+        await asyncio.sleep(self.delay)
+        if self.error:
+            raise self.error
+        return LmResult((LmCompletion(0, self.reply, "stop", 3),), 10, 3, 0.01, "fake")
+
+    async def stream(self, prompt: str, sampling: LmSampling | None = None) -> AsyncIterator[LmDelta]:
+        result = await self.generate(prompt, sampling)
+        yield LmDelta(0, "", final=result)
+
+    async def score(self, prompt: str, continuations: Sequence[str]) -> list[LmScore]:
+        await asyncio.sleep(self.delay)
+        if self.error:
+            raise self.error
+        values = [self.yes_logprob, self.no_logprob]
+        return [LmScore(i, values[i], 1, values[i]) for i in range(len(continuations))]
+
+    async def count_tokens(self, text: str) -> int:
+        return len(text)
+
+
+class FakeScorer:
+    """Entailment when every word of the hypothesis is in the premise; contradiction on a listed negation."""
+
+    def __init__(self, negations: Sequence[tuple[str, str]] = ()) -> None:
+        self.negations = list(negations)
+        self.calls = 0
+
+    def score(self, pairs: Sequence[tuple[str, str]]) -> list[NliScores]:
+        self.calls += 1
+        out = []
+        for premise, hypothesis in pairs:
+            if any(p in premise and h in hypothesis for p, h in self.negations):
+                out.append(NliScores(0.05, 0.05, 0.9))
+            elif set(words(hypothesis)) <= set(words(premise)):
+                out.append(NliScores(0.9, 0.05, 0.05))
+            else:
+                out.append(NliScores(0.1, 0.8, 0.1))
+        return out
+
+
+ENCYCLOPEDIA = [
+    Passage("sejong", "세종대왕", "세종대왕은 조선의 제4대 왕이다. 세종대왕은 1443년에 한글을 만들었다."),
+    Passage("jelly", "해파리", "해파리는 바다 동물이다. 해파리는 뇌가 없다. 해파리는 신경망으로 반응한다."),
+    Passage("whale", "고래", "고래는 바다에 사는 포유류이다. 고래는 허파로 숨을 쉰다."),
+    Passage(
+        "president",
+        "미국 대통령",
+        "미국 대통령의 임기는 4년이다. 역대 대통령으로 버락 오바마와 에이브러햄 링컨이 있다.",
+    ),
+    Passage("obama", "버락 오바마", "버락 오바마는 미국 대통령이었다. 버락 오바마는 그래미 상을 받았다."),
+    Passage("lincoln", "에이브러햄 링컨", "에이브러햄 링컨은 노예 해방 선언을 발표하였다."),
+    Passage(
+        "cissus",
+        "시서스",
+        "시서스는 포도과 덩굴식물이다. 시서스는 식욕을 줄여 다이어트에 도움이 된다고 알려져 있다.",
+    ),
+]

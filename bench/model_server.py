@@ -1,23 +1,34 @@
 """Model-server benchmark: generated tokens/s and TTFT at concurrency 1, 4 and 16.
 
 Baseline, measured in the same run: the engine called directly in-process, one request at
-a time. Then the real server process over real gRPC at each concurrency. Prints a table and
-the ratios against the baseline.
+a time. Then the real server process over real gRPC at each concurrency. For llama.cpp also
+the peer a user would otherwise pick, llama-cpp-python's own OpenAI server
+(`python -m llama_cpp.server`, extra `llama-cpp-python[server]`) on the same GGUF at
+concurrency 16, and the time to first token of a 400+-token few-shot prompt whose prefix is
+in the prefix cache against the same prompt cold. Prints a table and the ratios.
 
     python bench/model_server.py                       # both engines
-    python bench/model_server.py --engine llamacpp --requests 8
+    python bench/model_server.py --engine llamacpp --requests 8 --threads 2
 
 Targets (issue 2): server overhead at concurrency 1 <= 10 % against the direct call;
-throughput at concurrency 16 >= 3x direct-sequential on transformers, >= 1x on llama.cpp.
+throughput at concurrency 16 >= 3x direct-sequential on transformers. Issue 9 (llama.cpp):
+concurrency 16 >= 3x direct-sequential and >= 2x llama_cpp.server at concurrency 16;
+TTFT with a cached 400+-token prefix <= 30 % of cold.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +52,17 @@ TOPICS = ["한글", "서울", "김치", "태권도", "한강", "경복궁", "부
 def prompt(i: int) -> str:
     """A short Korean prompt; varied so requests are not identical."""
     return f"다음은 {TOPICS[i % len(TOPICS)]}에 대한 백과사전 설명이다.\n\n{TOPICS[i % len(TOPICS)]}은(는)"
+
+
+def few_shot(variant: int, question: str) -> str:
+    """A 400+-token few-shot prompt; `variant` changes its first line, hence its whole KV."""
+    shots = "".join(
+        f"질문: {topic}에 대해 한 문장으로 설명하시오.\n"
+        f"답: {topic}은(는) 한국의 대표적인 문화 유산 가운데 하나로, "
+        f"많은 사람들이 {topic}을(를) 보러 해마다 찾아온다.\n\n"
+        for topic in TOPICS
+    )
+    return f"[예시 묶음 {variant}] 다음은 백과사전 질의응답 예시이다.\n\n{shots}질문: {question}\n답:"
 
 
 @dataclass
@@ -127,13 +149,105 @@ async def _served_one(stub: pb_grpc.ModelServiceStub, i: int) -> tuple[int, floa
     return tokens, ttft
 
 
+async def prefix_ttft(target: str, variants: int) -> tuple[list[float], list[float], int]:
+    """TTFT of few-shot prompts cold, then of a new question after the same prefix (cached).
+
+    Returns:
+        Cold TTFTs, cached TTFTs, and the prompt's token count.
+    """
+    cold, cached, tokens = [], [], 0
+    async with grpc.aio.insecure_channel(target) as channel:
+        stub = pb_grpc.ModelServiceStub(channel)
+        for v in range(variants):  # a new first line per variant: nothing cached across them
+            ttft, tokens = await _ttft(stub, few_shot(v, "한글은 누가 만들었나?"))
+            cold.append(ttft)
+            cached.append((await _ttft(stub, few_shot(v, "경복궁은 어디에 있나?")))[0])
+    return cold, cached, tokens
+
+
+async def _ttft(stub: pb_grpc.ModelServiceStub, text: str) -> tuple[float, int]:
+    sampling = pb.SamplingParams(max_tokens=8, temperature=0.0)
+    start, ttft, prompt_tokens = time.perf_counter(), 0.0, 0
+    async for event in stub.GenerateStream(
+        pb.GenerateStreamRequest(prompt=text, sampling=sampling), timeout=600
+    ):
+        if event.HasField("delta"):
+            ttft = ttft or time.perf_counter() - start
+        else:
+            prompt_tokens = event.final.usage.prompt_tokens
+    return ttft, prompt_tokens
+
+
+def peer(model_path: str, threads: int, concurrency: int, requests: int) -> Run:
+    """llama-cpp-python's own OpenAI server on the same GGUF, same prompts and sampling."""
+    port = _free_port()
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", model_path, "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--n_ctx", "1024", "--n_threads", str(threads)]
+    command += ["--n_threads_batch", str(threads), "--verbose", "False"]
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())
+        try:
+            _wait_http(f"http://127.0.0.1:{port}/v1/models", process)
+            return asyncio.run(_peer_load(port, concurrency, requests))
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+async def _peer_load(port: int, concurrency: int, requests: int) -> Run:
+    await asyncio.to_thread(_peer_one, port, 0)  # warm-up
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(requests):
+        queue.put_nowait(i)
+    tokens: list[int] = []
+
+    async def worker() -> None:
+        while not queue.empty():
+            tokens.append(await asyncio.to_thread(_peer_one, port, queue.get_nowait()))
+
+    start = time.perf_counter()
+    await asyncio.gather(*[worker() for _ in range(concurrency)])
+    seconds = time.perf_counter() - start
+    return Run("llama_cpp.server", concurrency, sum(tokens), seconds, [float("nan")] * len(tokens))
+
+
+def _peer_one(port: int, i: int) -> int:
+    body = {"prompt": prompt(i), "max_tokens": MAX_TOKENS, "temperature": 0.8, "top_p": 0.95, "seed": 1}
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/v1/completions",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=600) as reply:
+        return int(json.load(reply)["usage"]["completion_tokens"])
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_http(url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("llama_cpp.server exited; pip install 'llama-cpp-python[server]'")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"llama_cpp.server not up after {timeout} s")
+
+
 def _env(settings: ModelServerSettings) -> dict[str, str]:
     fields = ("engine", "model_path", "threads", "max_batch_size", "context_length", "device", "max_waiting")
     return {f"{PREFIX}{f.upper()}": str(getattr(settings, f)) for f in fields}
 
 
 def bench_engine(settings: ModelServerSettings, requests: int) -> list[Run]:
-    """Baseline plus server runs for one engine."""
+    """Baseline plus server runs for one engine (and the peer server for llama.cpp)."""
     runs = [asyncio.run(direct(settings, requests))]
     _progress(runs[-1])
     server = start_server("model_server", PREFIX, {**_env(settings), f"{PREFIX}JSON_LOGS": "false"})
@@ -142,9 +256,31 @@ def bench_engine(settings: ModelServerSettings, requests: int) -> list[Run]:
             count = requests if concurrency == 1 else max(requests, 2 * concurrency)
             runs.append(asyncio.run(served(server.target, concurrency, count)))
             _progress(runs[-1])
+        if settings.engine == "llamacpp":
+            report_prefix(*asyncio.run(prefix_ttft(server.target, variants=4)))
     finally:
         server.stop()
+    if settings.engine == "llamacpp":
+        path = settings.model_path or str(_packaged_gguf())
+        runs.append(peer(path, settings.threads, 16, max(requests, 32)))
+        _progress(runs[-1])
     return runs
+
+
+def _packaged_gguf() -> Path:
+    from model_server.engines.llamacpp import packaged_gguf
+
+    return packaged_gguf()
+
+
+def report_prefix(cold: list[float], cached: list[float], tokens: int) -> None:
+    """Prints cached-prefix against cold TTFT (medians)."""
+    cold_ms, cached_ms = 1000 * statistics.median(cold), 1000 * statistics.median(cached)
+    print(
+        f"\nprefix cache, {tokens}-token few-shot prompts: TTFT cold {cold_ms:.0f} ms, cached prefix "
+        f"{cached_ms:.0f} ms = {100 * cached_ms / cold_ms:.0f} % of cold (target <= 30 %)",
+        flush=True,
+    )
 
 
 def _progress(run: Run) -> None:
@@ -173,6 +309,9 @@ def report(title: str, runs: list[Run]) -> None:
         f"(target <= 10 %); concurrency 16 vs direct-sequential: {c16.tok_s / base:.2f}x",
         flush=True,
     )
+    other = next((r for r in runs if r.name == "llama_cpp.server"), None)
+    if other:
+        print(f"concurrency 16 vs llama_cpp.server at 16: {c16.tok_s / other.tok_s:.2f}x (target >= 2x)")
 
 
 def _small_model() -> str:

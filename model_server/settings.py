@@ -29,7 +29,13 @@ class ModelServerSettings(ServerSettings):
     device: str = "auto"
     """transformers engine device: cpu, cuda, cuda:N or auto."""
     max_batch_size: int = 16
-    """Sequences decoded together (transformers, trtllm); llama.cpp runs one at a time."""
+    """Sequences decoded together (continuous batching in every engine)."""
+    prefix_cache_entries: int = 8
+    """llamacpp: prompts whose KV is kept for reuse by later requests; 0 disables the cache."""
+    prefix_cache_min_tokens: int = 32
+    """llamacpp: shortest prompt cached, and shortest cached prefix worth reusing."""
+    prefill_chunk: int = 128
+    """llamacpp: prompt tokens evaluated per step, bounding how long running decodes wait."""
     tensor_parallel_size: int = 1
     """TensorRT-LLM tensor-parallel degree (GPUs per stage)."""
     pipeline_parallel_size: int = 1

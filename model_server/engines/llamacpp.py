@@ -1,11 +1,19 @@
 """llama.cpp engine (the embedded default): a GGUF model on CPU through llama-cpp-python.
 
-Runs one sequence at a time: the high-level `Llama` object holds a single KV sequence, so
-requests queue in the scheduler (the engine reports `max_batch_size=1`). All model calls
-happen on one dedicated thread, one token per hop, so cancellation takes effect at the
-next token boundary and the event loop never blocks. The KV of the longest common prefix
-with the previous sequence is reused, so candidates of one request, and requests sharing a
-few-shot prefix, skip most of their prefill.
+Continuous batching: one background loop owns the context (`LlamaContext`) on a
+single-thread executor. At every token boundary it admits new sequences, frees finished
+or cancelled ones, and runs one step of the `BatchRunner`: one `llama_decode` with a token
+for every decoding sequence, then prompt chunks worth `prefill_chunk` tokens. A prefix
+cache keeps the KV of recent prompts in spare sequence ids, so few-shot prompts and `n`
+candidates skip the shared part of their prefill.
+
+Greedy output in a batch is bit-identical to the same request alone, and a prefix-cache
+hit to the cold prompt: prefill never shares a call with other sequences, no prompt chunk
+has fewer than 8 tokens unless the whole prompt does, and the context avoids the paths
+whose rounding depends on the batch (see `llamacpp_context`). Measured on Gemma 3 270M
+Q4_K_M: with weight repacking on, logits change in the last bits from a batch of 4; in a
+unified KV cache, once freed cells reorder a sequence's cells; with flash attention, with
+where a prompt chunk starts; with prefill mixed into a decode call, with the batch.
 """
 
 from __future__ import annotations
@@ -13,15 +21,26 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import hashlib
-from collections.abc import AsyncIterator, Sequence
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import Any, TypeVar
 
 from model_server.detokenizer import ByteDetokenizer, IncrementalDetokenizer
-from model_server.sampling import Sampler, log_softmax
+from model_server.engines.llamacpp_batch import (
+    MIN_CHUNK,
+    BatchRunner,
+    BatchSequence,
+    EngineObserver,
+    Result,
+    RunnerState,
+)
+from model_server.engines.llamacpp_prefix import PrefixCache
+from model_server.sampling import Sampler
 from model_server.types import ModelInfo, SamplingParams, TokenStep
+
+_log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 DEFAULT_MODEL_NAME = "gemma-3-270m-q4_k_m"
 
@@ -49,23 +68,26 @@ def verify_sha256(path: Path, expected: str) -> None:
         raise ValueError(f"{path}: sha256 {digest.hexdigest()} does not match {expected}")
 
 
-def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
-    n = min(len(a), len(b))
-    i = 0
-    while i < n and a[i] == b[i]:
-        i += 1
-    return i
+class _Request(BatchSequence):
+    """A runner sequence with the queue its tokens stream through."""
+
+    out: asyncio.Queue[TokenStep | BaseException | None]
 
 
 class LlamaCppEngine:
-    """GGUF model through llama-cpp-python.
+    """GGUF model through llama-cpp-python with continuous batching and a prefix cache.
 
     Args:
         model_path: GGUF file; empty uses the packaged Gemma 3 270M (checksum verified).
         model_sha256: Expected SHA-256 of a custom GGUF file; empty skips the check.
-        context_length: Context window (n_ctx).
+        context_length: Longest sequence (prompt + output) in tokens.
         threads: CPU threads.
         model_name: Name reported by GetModelInfo.
+        max_batch_size: Sequences decoded together.
+        prefix_cache_entries: Prompts whose KV is kept for reuse; 0 disables the cache.
+        prefix_cache_min_tokens: Shortest prompt stored, and shortest prefix reused.
+        prefill_chunk: Prompt tokens evaluated per step, so running decodes wait at most
+            one chunk.
     """
 
     def __init__(
@@ -76,16 +98,33 @@ class LlamaCppEngine:
         context_length: int = 2048,
         threads: int = 2,
         model_name: str | None = None,
+        max_batch_size: int = 16,
+        prefix_cache_entries: int = 8,
+        prefix_cache_min_tokens: int = 32,
+        prefill_chunk: int = 128,
     ) -> None:
+        if max_batch_size < 1 or prefill_chunk < MIN_CHUNK or prefix_cache_entries < 0:
+            raise ValueError(
+                f"max_batch_size must be >= 1, prefill_chunk >= {MIN_CHUNK}, prefix_cache_entries >= 0"
+            )
         self._path = model_path
         self._sha256 = model_sha256
         self._threads = threads
+        self._cache_entries = prefix_cache_entries
+        self._cache_min = prefix_cache_min_tokens
+        self._chunk = prefill_chunk
         name = model_name or (Path(model_path).stem if model_path else DEFAULT_MODEL_NAME)
-        self._info = ModelInfo(model=name, engine="llamacpp", context_length=context_length, max_batch_size=1)
+        self._info = ModelInfo(
+            model=name, engine="llamacpp", context_length=context_length, max_batch_size=max_batch_size
+        )
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="llamacpp")
-        self._lock = asyncio.Lock()
-        self._llm: Any = None
-        self._eos: set[int] = set()
+        self._ctx: Any = None
+        self._runner: BatchRunner | None = None
+        self._observer: EngineObserver | None = None
+        self._inbox: list[_Request] = []
+        self._cancelled: list[_Request] = []
+        self._wake = asyncio.Event()
+        self._loop_task: asyncio.Task[None] | None = None
 
     @classmethod
     def from_settings(cls, settings: Any) -> LlamaCppEngine:
@@ -96,6 +135,10 @@ class LlamaCppEngine:
             context_length=settings.context_length,
             threads=settings.threads,
             model_name=settings.model_name or None,
+            max_batch_size=settings.max_batch_size,
+            prefix_cache_entries=settings.prefix_cache_entries,
+            prefix_cache_min_tokens=settings.prefix_cache_min_tokens,
+            prefill_chunk=settings.prefill_chunk,
         )
 
     @property
@@ -103,102 +146,144 @@ class LlamaCppEngine:
         """Served model description."""
         return self._info
 
+    def attach_observer(self, observer: object) -> None:
+        """Sends batch and prefix-cache metrics to `observer` if it takes them."""
+        if isinstance(observer, EngineObserver):
+            self._observer = observer
+            if self._runner is not None:
+                self._runner.observer = observer
+
     async def start(self) -> None:
-        """Loads the GGUF on the engine thread."""
+        """Loads the GGUF on the engine thread, then starts the batch loop."""
         await self._run(self._load)
+        self._loop_task = asyncio.create_task(self._loop(), name="llamacpp-batch-loop")
 
     def _load(self) -> None:
-        from llama_cpp import Llama  # only this engine pulls llama.cpp in
+        from model_server.engines.llamacpp_context import LlamaContext  # pulls llama.cpp in
 
         path = Path(self._path) if self._path else packaged_gguf()
         if not path.is_file():
             raise FileNotFoundError(f"GGUF model not found: {path}")
         if self._sha256:
             verify_sha256(path, self._sha256)
-        self._llm = Llama(
-            model_path=str(path),
-            n_ctx=self._info.context_length,
-            n_threads=self._threads,
-            n_threads_batch=self._threads,
-            verbose=False,
+        batch = self._info.max_batch_size
+        n_seq = batch + self._cache_entries + 1  # running slots, cache entries, one for scoring
+        self._ctx = ctx = LlamaContext(
+            path,
+            n_ctx=n_seq * self._info.context_length,  # one stream of context_length per sequence
+            n_seq_max=n_seq,
+            n_batch=max(self._chunk + MIN_CHUNK - 1, batch),  # room for a merged short tail
+            threads=self._threads,
         )
-        self._eos = {self._llm.token_eos()} | self._special_ids("<end_of_turn>")
-
-    def _special_ids(self, text: str) -> set[int]:
-        ids = self._llm.tokenize(text.encode(), add_bos=False, special=True)
-        return set(ids) if len(ids) == 1 else set()
+        ids = list(range(n_seq))
+        cache = None
+        if self._cache_entries:
+            cache = PrefixCache(ctx, ids[batch:-1], self._cache_min, keep_last=MIN_CHUNK)
+        self._runner = BatchRunner(
+            ctx,
+            slots=ids[:batch],
+            cache=cache,
+            max_length=self._info.context_length,
+            prefill_chunk=self._chunk,
+            eos=ctx.eos_ids(),
+            observer=self._observer,
+        )
 
     async def stop(self) -> None:
-        """Frees the model and the engine thread."""
-        llm, self._llm = self._llm, None
-        if llm is not None:
-            await self._run(llm.close)
+        """Stops the batch loop, frees the context and the engine thread."""
+        if self._loop_task:
+            self._loop_task.cancel()
+            await asyncio.gather(self._loop_task, return_exceptions=True)
+        ctx, self._ctx = self._ctx, None
+        if ctx is not None:
+            await self._run(ctx.close)
         self._executor.shutdown(wait=True)
 
-    async def _run(self, fn: Any, *args: Any) -> Any:
+    async def _run(self, fn: Callable[..., _T], *args: Any) -> _T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 
     def tokenize(self, text: str, *, add_special: bool) -> list[int]:
         """Token ids (BOS added when `add_special`)."""
-        return list(self._llm.tokenize(text.encode("utf-8"), add_bos=add_special, special=False))
+        return list(self._ctx.tokenize(text, add_bos=add_special))
 
     def new_detokenizer(self) -> IncrementalDetokenizer:
         """Byte-level detokenizer: llama.cpp maps each token to raw bytes."""
-        llm = self._llm
-        return ByteDetokenizer(lambda token: llm.detokenize([token]))
+        return ByteDetokenizer(self._ctx.token_bytes)
 
-    def _logits(self) -> np.ndarray:
-        pointer = self._llm._ctx.get_logits_ith(-1)
-        return np.ctypeslib.as_array(pointer, shape=(self._llm.n_vocab(),))
+    async def state(self) -> RunnerState:
+        """Sequences, slots and prefix-cache counts, read on the engine thread."""
+        assert self._runner is not None, "engine not started"
+        return await self._run(self._runner.state)
 
-    def _prefill(self, prompt: Sequence[int]) -> np.ndarray:
-        """Evaluates the prompt, reusing the KV of the common prefix; returns last logits."""
-        llm = self._llm
-        keep = _common_prefix(prompt, llm.input_ids[: llm.n_tokens].tolist())
-        keep = min(keep, len(prompt) - 1)  # the last prompt token must run to get logits
-        llm.n_tokens = keep
-        llm.eval(list(prompt[keep:]))
-        return self._logits()
-
-    def _advance(self, token: int) -> np.ndarray:
-        self._llm.eval([token])
-        return self._logits()
+    async def kv_sequences(self) -> list[int]:
+        """Sequence ids that hold KV cells (running slots and cache entries)."""
+        n_seq = self._info.max_batch_size + self._cache_entries + 1
+        return await self._run(lambda: [i for i in range(n_seq) if self._ctx.max_position(i) >= 0])
 
     async def generate(
         self, prompt_ids: Sequence[int], params: SamplingParams, *, seed: int | None
     ) -> AsyncIterator[TokenStep]:
-        """Generates one sequence on the engine thread, one token per hop."""
-        sampler = Sampler(params, seed)
-        seen = list(prompt_ids)
-        async with self._lock:
-            logits = await self._run(self._prefill, list(prompt_ids))
-            for _ in range(params.max_tokens):
-                token, logprob = sampler.sample(logits, seen)
-                is_eos = token in self._eos
-                yield TokenStep(token_id=token, logprob=logprob, is_eos=is_eos)
-                if is_eos:
+        """Joins the running batch at the next token boundary and streams its tokens."""
+        seq = _Request(list(prompt_ids), params, Sampler(params, seed))
+        seq.out = asyncio.Queue()
+        self._inbox.append(seq)
+        self._wake.set()
+        try:
+            while True:
+                item = await seq.out.get()
+                if item is None:
                     return
-                seen.append(token)
-                logits = await self._run(self._advance, token)
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            if not seq.finished:  # closed early: the loop frees its slot and KV next
+                self._cancelled.append(seq)
+                self._wake.set()
+
+    async def _loop(self) -> None:
+        while True:
+            inbox, self._inbox = self._inbox, []
+            cancelled, self._cancelled = self._cancelled, []
+            if not (inbox or cancelled or self._runner_busy()):
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            try:
+                results = await self._run(self._step, inbox, cancelled)
+            except Exception as exc:  # a failed step fails its sequences, not the server
+                _log.exception("engine step failed")
+                results = [(s, exc) for s in inbox]
+            for seq, item in results:
+                self._deliver(seq, item)
+
+    def _runner_busy(self) -> bool:
+        return self._runner is not None and self._runner.busy
+
+    def _step(self, inbox: list[_Request], cancelled: list[_Request]) -> list[Result]:
+        runner = self._runner
+        assert runner is not None
+        failed: list[Result] = []
+        for seq in inbox:
+            try:
+                runner.submit(seq)
+            except ValueError as exc:
+                seq.finished = True
+                failed.append((seq, exc))
+        for seq in cancelled:  # after submitting: one may have been cancelled in the inbox
+            runner.release(seq)
+        return failed + runner.step()
+
+    def _deliver(self, seq: BatchSequence, item: TokenStep | BaseException) -> None:
+        assert isinstance(seq, _Request)
+        seq.out.put_nowait(item)
+        if seq.finished and not isinstance(item, BaseException):
+            seq.out.put_nowait(None)
 
     async def score(self, prompt_ids: Sequence[int], continuations: Sequence[Sequence[int]]) -> list[float]:
         """Sums each continuation's token log-probabilities after the (shared) prompt."""
-        async with self._lock:
-            return [await self._run(self._score_one, list(prompt_ids), list(c)) for c in continuations]
-
-    def _score_one(self, prompt: list[int], cont: list[int]) -> float:
-        llm = self._llm
-        first = self._prefill(prompt)
-        total = float(log_softmax(first)[cont[0]])
-        # Decode the continuation in batches with logits at every position; n_tokens stays
-        # at the prompt, so the next eval overwrites this KV.
-        llm._ctx.kv_cache_seq_rm(-1, llm.n_tokens, -1)
-        inputs, targets, past = cont[:-1], cont[1:], llm.n_tokens
-        for start in range(0, len(inputs), llm.n_batch):
-            chunk = inputs[start : start + llm.n_batch]
-            llm._batch.set_batch(batch=chunk, n_past=past + start, logits_all=True)
-            llm._ctx.decode(llm._batch)
-            rows = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(len(chunk), llm.n_vocab()))
-            for row, token in zip(rows, targets[start : start + len(chunk)], strict=True):
-                total += float(log_softmax(row)[token])
-        return total
+        runner = self._runner
+        assert runner is not None, "engine not started"
+        scratch = self._info.max_batch_size + self._cache_entries
+        conts = [list(c) for c in continuations]
+        return await self._run(runner.score, list(prompt_ids), conts, scratch)

@@ -29,7 +29,7 @@ TRANSPORT = re.compile(
 )
 HEAVY = {"torch", "faiss", "llama_cpp", "tensorrt_llm", "transformers"}
 HEAVY_ALLOWED = re.compile(
-    r"^model_server/engines/(hf|llamacpp|trtllm)\.py$"
+    r"^model_server/engines/(hf|llamacpp[a-z_]*|trtllm)\.py$"
     r"|^searchlm/nli/(scorer|train|model|convert|export|modeling)[a-z_]*\.py$"
     r"|^services/[a-z_]+/adapters/"
     r"|^searchlm/(retrieval|search)/[a-z_]*(faiss|dense|index)[a-z_]*\.py$"

@@ -58,7 +58,59 @@ def test_model_info_reports_llamacpp_engine(stub: pb_grpc.ModelServiceStub) -> N
     assert info.engine == "llamacpp"
     assert info.context_length == 512
     assert info.model.startswith("gemma-3-270m")
-    assert (info.tensor_parallel_size, info.pipeline_parallel_size, info.max_batch_size) == (1, 1, 1)
+    assert (info.tensor_parallel_size, info.pipeline_parallel_size, info.max_batch_size) == (1, 1, 16)
+
+
+KOREAN_PROMPTS = [
+    PROMPT,
+    "다음은 한글에 대한 백과사전 설명이다.\n\n한글은",
+    "배송이 빠르고 품질이 좋아요. 다시",
+    "The capital of France is",
+]
+FEW_SHOT = "".join(
+    f"질문: {q}\n답: {a}\n\n"
+    for q, a in [
+        ("한글을 만든 사람은 누구인가?", "세종대왕"),
+        ("대한민국의 수도는 어디인가?", "서울"),
+        ("한국에서 가장 높은 산은?", "한라산"),
+        ("한국의 전통 발효 음식은?", "김치"),
+        ("부산에 있는 유명한 해수욕장은?", "해운대"),
+    ]
+)
+
+
+def test_concurrent_greedy_requests_equal_each_alone(stub: pb_grpc.ModelServiceStub) -> None:
+    def text(prompt: str) -> str:
+        reply = stub.Generate(pb.GenerateRequest(prompt=prompt, sampling=_greedy(16)), timeout=120)
+        return reply.completions[0].text
+
+    alone = [text(p) for p in KOREAN_PROMPTS]
+    with ThreadPoolExecutor(len(KOREAN_PROMPTS)) as pool:
+        together = list(pool.map(text, KOREAN_PROMPTS))
+    assert together == alone
+
+
+def test_shared_prefix_hits_cache_and_metrics_show_it(
+    server: ServerProcess, stub: pb_grpc.ModelServiceStub
+) -> None:
+    hits = _labelled(server, "searchlm_model_prefix_cache_lookups_total", 'result="hit"')
+    for question in ("제주도의 특산물은?", "한국의 국화는?"):
+        stub.Generate(
+            pb.GenerateRequest(prompt=f"{FEW_SHOT}질문: {question}\n답:", sampling=_greedy(4)), timeout=60
+        )
+    assert _labelled(server, "searchlm_model_prefix_cache_lookups_total", 'result="hit"') >= hits + 1
+    assert _metric(server, "searchlm_model_prefix_cache_reused_tokens_total") > 50
+    assert _labelled(server, "searchlm_model_engine_tokens_total", 'kind="generated"') > 0
+    assert _metric(server, "searchlm_model_engine_step_seconds_count") > 0
+    assert _metric(server, "searchlm_model_batch_size") >= 0
+
+
+def _labelled(server: ServerProcess, name: str, label: str) -> float:
+    text = (
+        urllib.request.urlopen(f"http://127.0.0.1:{server.metrics_port}/metrics", timeout=5).read().decode()
+    )
+    match = re.search(rf"^{name}\{{{label}\}} ([0-9.e+-]+)$", text, re.M)
+    return float(match.group(1)) if match else 0.0
 
 
 def test_stream_sends_whole_characters_then_final(stub: pb_grpc.ModelServiceStub) -> None:
@@ -219,7 +271,7 @@ def test_request_id_echoed_and_logged(server: ServerProcess, stub: pb_grpc.Model
 
 
 def test_overload_gets_resource_exhausted_and_accepted_finish() -> None:
-    proc = _start(max_waiting="1")
+    proc = _start(max_waiting="1", max_batch_size="2")  # 2 running + 1 waiting, 8 sent
     try:
         with grpc.insecure_channel(proc.target) as channel:
             stub = pb_grpc.ModelServiceStub(channel)
@@ -234,7 +286,7 @@ def test_overload_gets_resource_exhausted_and_accepted_finish() -> None:
                     except grpc.RpcError as exc:
                         outcomes.append(exc.code().name)
         assert "RESOURCE_EXHAUSTED" in outcomes
-        assert outcomes.count("OK") >= 2  # the running one and the queued one finish
+        assert outcomes.count("OK") >= 3  # the running ones and the queued one finish
         assert set(outcomes) <= {"OK", "RESOURCE_EXHAUSTED"}
     finally:
         assert proc.stop() == 0

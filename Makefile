@@ -58,6 +58,7 @@ run: setup
 	$(PY) -m searchlm.suite
 
 bench: setup
+	$(PIP) install -q -e '.[cpu,dev,bench]'
 	$(PY) bench/model_server.py
 
 clean:

@@ -11,6 +11,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -47,7 +48,9 @@ def _wait(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> bo
 
 @pytest.fixture(scope="module")
 def es_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    binary = shutil.which("noida-db")
+    # The venv's bin folder is not on PATH when tests run as .venv/bin/python -m pytest.
+    beside = Path(sys.executable).with_name("noida-db")
+    binary = str(beside) if beside.exists() else shutil.which("noida-db")
     if binary is None:
         pytest.skip(
             "noida-db is not installed (pip install noida-db): no Elasticsearch-API server to test against"

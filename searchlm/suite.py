@@ -57,7 +57,7 @@ COMPONENTS = (
         "SEARCHLM_REVIEW_SUMMARY_",
         50053,
         9092,
-        "searchlm summarize --product-id demo-1 --target localhost:50053",
+        "searchlm summarize --product-id demo-earbuds-01 --target localhost:50053",
     ),
     Component(
         "free_qa",

@@ -58,7 +58,7 @@ def _summary_inprocess() -> Any:
 
 
 def _rewrite_grpc(target: str) -> Any:
-    from services.null_query.rewrite_client import NullQueryClient
+    from services.null_query.null_query_client import NullQueryClient
 
     return _RewritePredictor(NullQueryClient(target).rewrite)
 

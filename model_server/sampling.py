@@ -20,8 +20,15 @@ _NUCLEUS_PROBE = 512
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:
     """Numerically stable log-softmax of a 1-D float array."""
-    shifted = logits - np.max(logits)
-    return shifted - np.log(np.sum(np.exp(shifted)))
+    return logits - logsumexp(logits)
+
+
+def logsumexp(values: np.ndarray) -> float:
+    """log(sum(exp(values))) in one exp pass and no second full-size array."""
+    top = float(np.max(values))
+    scratch = np.subtract(values, top, dtype=np.float32)
+    np.exp(scratch, out=scratch)
+    return top + float(np.log(scratch.sum(dtype=np.float64)))
 
 
 def apply_repetition_penalty(logits: np.ndarray, seen: Iterable[int], penalty: float) -> None:
@@ -35,35 +42,39 @@ def apply_repetition_penalty(logits: np.ndarray, seen: Iterable[int], penalty: f
     logits[ids] = np.where(values > 0, values / penalty, values * penalty)
 
 
-def _truncate_top_k(logprobs: np.ndarray, top_k: int) -> np.ndarray | None:
-    """Indices of the top_k most likely tokens; None means the whole vocabulary."""
-    if top_k <= 0 or top_k >= logprobs.size:
+def _truncate_top_k(scores: np.ndarray, top_k: int) -> np.ndarray | None:
+    """Indices of the top_k highest scores; None means the whole vocabulary."""
+    if top_k <= 0 or top_k >= scores.size:
         return None
-    return np.argpartition(logprobs, -top_k)[-top_k:]
+    return np.argpartition(scores, -top_k)[-top_k:]
 
 
-def _top_slice(values: np.ndarray, top_p: float) -> np.ndarray:
-    """Indices of the largest values whose mass reaches top_p, widening the probe as needed.
+def _top_slice(values: np.ndarray, top_p: float, norm: float) -> np.ndarray:
+    """Indices of the largest values whose probability mass reaches top_p, widening the probe.
 
-    Partitioning is linear, so probing 512, then 4,096, then 32,768 candidates is far
-    cheaper than sorting a 262k vocabulary, and real LM distributions rarely need more.
+    `values - norm` are log-probabilities. Partitioning is linear, so probing 512, then
+    4,096, then 32,768 candidates is far cheaper than sorting a 262k vocabulary, and real
+    LM distributions rarely need more.
     """
     k = min(_NUCLEUS_PROBE, values.size)
     while True:
         idx = np.argpartition(values, -k)[-k:] if k < values.size else np.arange(values.size)
-        if k >= values.size or np.exp(values[idx]).sum() >= top_p:
+        if k >= values.size or np.exp(values[idx] - norm).sum() >= top_p:
             return idx
         k = min(values.size, k * 8)
 
 
-def _truncate_top_p(logprobs: np.ndarray, pool: np.ndarray | None, top_p: float) -> np.ndarray:
-    """The smallest set of tokens (within `pool`, None: all) whose probability reaches top_p."""
-    values = logprobs if pool is None else logprobs[pool]
+def _truncate_top_p(scores: np.ndarray, pool: np.ndarray | None, top_p: float, norm: float) -> np.ndarray:
+    """The smallest set of tokens (within `pool`, None: all) whose probability reaches top_p.
+
+    `scores - norm` are the log-probabilities; only the probed slice is ever normalised.
+    """
     if top_p >= 1.0:
-        return np.arange(values.size) if pool is None else pool
-    idx = _top_slice(values, top_p)
+        return np.arange(scores.size) if pool is None else pool
+    values = scores[pool] if pool is not None else scores
+    idx = _top_slice(values, top_p, norm)
     order = idx[np.argsort(-values[idx], kind="stable")]
-    keep = int(np.searchsorted(np.cumsum(np.exp(values[order])), top_p)) + 1
+    keep = int(np.searchsorted(np.cumsum(np.exp(values[order] - norm)), top_p)) + 1
     chosen = order[:keep]
     return chosen if pool is None else pool[chosen]
 
@@ -95,9 +106,12 @@ class Sampler:
         apply_repetition_penalty(work, seen, p.repetition_penalty)
         if p.greedy:
             token = int(np.argmax(work))
-            return token, float(log_softmax(work)[token])
-        logprobs = log_softmax(work / p.temperature)
-        candidates = _truncate_top_p(logprobs, _truncate_top_k(logprobs, p.top_k), p.top_p)
-        weights = np.exp(logprobs[candidates] - logprobs[candidates].max())
-        token = int(self._rng.choice(candidates, p=weights / weights.sum()))
-        return token, float(logprobs[token])
+            return token, float(work[token]) - logsumexp(work)
+        scaled = np.multiply(work, np.float32(1.0 / p.temperature), dtype=np.float32)
+        norm = logsumexp(scaled)
+        pool = _truncate_top_k(scaled, p.top_k)
+        candidates = _truncate_top_p(scaled, pool, p.top_p, norm)
+        logprobs = scaled[candidates] - norm
+        weights = np.exp(logprobs - logprobs.max())
+        choice = int(self._rng.choice(candidates.size, p=weights / weights.sum()))
+        return int(candidates[choice]), float(logprobs[choice])

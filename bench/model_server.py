@@ -31,6 +31,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import grpc
 
@@ -264,7 +265,58 @@ def bench_engine(settings: ModelServerSettings, requests: int) -> list[Run]:
         path = settings.model_path or str(_packaged_gguf())
         runs.append(peer(path, settings.threads, 16, max(requests, 32)))
         _progress(runs[-1])
+        report_ceiling(*decode_ceiling(settings))
     return runs
+
+
+def decode_ceiling(settings: ModelServerSettings, batch: int = 16, steps: int = 48) -> tuple[float, float]:
+    """Raw `llama_decode` tokens/s at batch 1 and at `batch`: the most batching can give here.
+
+    The engine's own context settings (one KV stream per sequence, the same cell count),
+    greedy argmax only: no sampling, no scheduling, no gRPC. The ratio of the two bounds any
+    concurrency-16 against one-at-a-time figure on this machine.
+    """
+    from model_server.engines.llamacpp_context import LlamaContext
+
+    path = Path(settings.model_path) if settings.model_path else _packaged_gguf()
+    n_seq = batch + 1
+    ctx = LlamaContext(
+        path, n_ctx=n_seq * settings.context_length, n_seq_max=n_seq, n_batch=256, threads=settings.threads
+    )
+    try:
+        prompt_ids = ctx.tokenize(prompt(0), add_bos=True)
+        return _decode_rate(ctx, prompt_ids, 1, steps), _decode_rate(ctx, prompt_ids, batch, steps)
+    finally:
+        ctx.close()
+
+
+def _decode_rate(ctx: Any, prompt_ids: list[int], batch: int, steps: int) -> float:
+    last = []
+    for seq in range(batch):
+        ctx.remove(seq)
+        n = len(prompt_ids)
+        ctx.decode(prompt_ids, range(n), [seq] * n, [False] * (n - 1) + [True])
+        last.append(int(ctx.logits(n - 1).argmax()))
+    position = len(prompt_ids)
+    start = time.perf_counter()
+    for _ in range(steps):
+        ctx.decode(last, [position] * batch, list(range(batch)), [True] * batch)
+        last = [int(ctx.logits(i).argmax()) for i in range(batch)]
+        position += 1
+    rate = batch * steps / (time.perf_counter() - start)
+    for seq in range(batch):
+        ctx.remove(seq)
+    return rate
+
+
+def report_ceiling(single: float, batched: float) -> None:
+    """Prints the raw decode ceiling measured in this run."""
+    print(
+        f"\nraw llama_decode ceiling (greedy argmax, no sampling or scheduling): batch 1 {single:.1f} "
+        f"tok/s, batch 16 {batched:.1f} tok/s = {batched / single:.2f}x, the most continuous batching "
+        "can give on this machine",
+        flush=True,
+    )
 
 
 def _packaged_gguf() -> Path:
@@ -330,6 +382,9 @@ def main() -> None:
         "--requests", type=int, default=8, help="requests per configuration (min 2x concurrency)"
     )
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--ceiling-only", action="store_true", help="llama.cpp: only the raw decode ceiling (batch 1 vs 16)"
+    )
     args = parser.parse_args()
     print(f"# model server benchmark: {MAX_TOKENS}-token outputs, {args.threads} threads")
     for engine in args.engine.split(","):
@@ -341,6 +396,9 @@ def main() -> None:
             device="cpu",
             max_batch_size=16,
         )
+        if args.ceiling_only:
+            report_ceiling(*decode_ceiling(settings))
+            continue
         if engine == "transformers":
             settings.model_path = _small_model()
             title = "transformers engine, random-weights Llama (4 layers, hidden 256)"

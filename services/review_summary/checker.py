@@ -13,6 +13,7 @@ from services.review_summary.faithfulness import (
     chunk_review,
     claim_core,
     pack_premises,
+    quoting_reviews,
 )
 from services.review_summary.types import CandidateCheck, ClaimSupport, Premise, Review
 
@@ -36,6 +37,14 @@ class _Evidence:
         elif score.contradiction >= settings.contradiction_threshold:
             self.contradicting.update(dict.fromkeys(ids))
 
+    def quoted(self, ids: Sequence[str]) -> None:
+        """Reviews that contain the claim word for word entail it, whatever NLI said."""
+        if ids:
+            self.entailment = 1.0
+            self.supporting.update(dict.fromkeys(ids))
+            for review_id in ids:
+                self.contradicting.pop(review_id, None)
+
     def merge(self, other: _Evidence) -> None:
         self.entailment = max(self.entailment, other.entailment)
         self.contradiction = max(self.contradiction, other.contradiction)
@@ -46,9 +55,10 @@ class _Evidence:
 class FaithfulnessChecker:
     """NLI check of candidates: max entailment over every chunk, reviews counted per claim.
 
-    A claim passes when some premise entails it and fewer reviews contradict it than
-    support it (reviews disagree: one complaint does not cancel five confirmations, but a
-    claim the reviews contradict as often as they support fails the summary).
+    A claim passes when some premise entails it (or a review quotes it word for word) and
+    fewer reviews contradict it than support it (reviews disagree: one complaint does not
+    cancel five confirmations, but a claim the reviews contradict as often as they support
+    fails the summary).
 
     Args:
         scorer: NLI scorer (called from a worker thread; it may block).
@@ -74,6 +84,8 @@ class FaithfulnessChecker:
         claims = [self._splitter.claims(c) or ([c] if c.strip() else []) for c in candidates]
         unique = list(dict.fromkeys(c for group in claims for c in group))
         evidence = self._evidence(unique, packs)
+        for claim in unique:
+            evidence[claim].quoted(quoting_reviews(claim, reviews))
         return [self._verdict(text, group, evidence) for text, group in zip(candidates, claims, strict=True)]
 
     def _evidence(self, claims: Sequence[str], packs: Sequence[_Pack]) -> dict[str, _Evidence]:

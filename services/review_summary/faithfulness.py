@@ -53,6 +53,29 @@ def claim_core(claim: str) -> str:
     return claim
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+VERBATIM_MIN_CHARS = 6
+"""A claim this long (letters and digits only) found inside a review is entailed by it."""
+
+
+def verbatim_key(text: str) -> str:
+    """Letters and digits only, lower-cased: "기대없이 봤는데, 꿀잼!" -> "기대없이봤는데꿀잼"."""
+    return _NOT_WORD.sub("", text).lower()
+
+
+def quoting_reviews(claim: str, reviews: Sequence[Review]) -> list[str]:
+    """Ids of the reviews that contain the claim word for word (spacing and punctuation aside).
+
+    A quoted sentence is entailed by the review it comes from by identity; the NLI model
+    need not (and, over a packed premise, does not always) see that.
+    """
+    key = verbatim_key(claim)
+    if len(key) < VERBATIM_MIN_CHARS:
+        return []
+    return [r.id for r in reviews if key in verbatim_key(r.text)]
+
+
 def _is_hangul_end(text: str) -> bool:
     return bool(text) and "가" <= text[-1] <= "힣"
 

@@ -39,10 +39,12 @@ class KiwiSplitter:
         with self._lock:
             tokens = self._kiwi.tokenize(sentence)
         parts, start = [], 0
-        for t in tokens:
+        for i, t in enumerate(tokens):
             end = t.start + t.len
             if t.tag != "EC" or t.form not in _CLAUSE_ENDINGS or sentence[end : end + 1] != " ":
                 continue
+            if i + 1 < len(tokens) and tokens[i + 1].tag.startswith("VX"):
+                continue  # "받고 있다", "살고 싶지 않다": an auxiliary verb continues the clause
             if t.start - start >= self._min and len(sentence) - end >= self._min:
                 parts.append(sentence[start : t.start].strip() + "다")
                 start = end

@@ -8,7 +8,7 @@ PIP    := $(VENV)/bin/pip
 BUF    := node_modules/.bin/buf
 PROTOS := $(shell find protos -name '*.proto' | sort)
 
-.PHONY: setup protos check-protos lint format test test-unit test-integration run bench clean
+.PHONY: setup protos check-protos lint format test test-unit test-integration audit run bench clean
 
 setup: $(VENV)/.installed $(BUF)
 
@@ -52,6 +52,11 @@ test-unit: setup
 
 test-integration: setup
 	$(PY) -m pytest -q -rs tests/integration
+
+# Known-vulnerable versions in the installed environment (PyPI's advisory data, so it needs
+# the network; not part of `make test`). --strict fails when a package could not be checked.
+audit: setup
+	$(VENV)/bin/pip-audit --strict --skip-editable --progress-spinner off
 
 # Starts the model server and every built service on embedded defaults (Ctrl-C stops all).
 run: setup

@@ -26,6 +26,7 @@ from searchlm.lm.settings import LmClientSettings
 from searchlm.lm.types import LmCompletion, LmDelta, LmResult, LmSampling, LmScore
 from searchlm.model.v1 import model_service_pb2 as pb
 from searchlm.model.v1 import model_service_pb2_grpc as pb_grpc
+from searchlm.serving.settings import DEFAULT_MAX_MESSAGE_BYTES, message_size_options
 
 _FINISH = {
     pb.FINISH_REASON_STOP: "stop",
@@ -104,6 +105,8 @@ class GrpcLmClient:
         default_timeout: Seconds allowed when the caller has no deadline.
         credentials: Channel credentials for TLS; None for plaintext.
         token: Bearer token sent with every call, when the model server requires one.
+        max_message_bytes: Largest message sent or received; beyond it the call fails with
+            RESOURCE_EXHAUSTED (mapped to `OverloadedError`) instead of buffering without bound.
     """
 
     def __init__(
@@ -113,13 +116,14 @@ class GrpcLmClient:
         default_timeout: float = 30.0,
         credentials: grpc.ChannelCredentials | None = None,
         token: str = "",
+        max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
     ) -> None:
         self._auth = (("authorization", f"Bearer {token}"),) if token else ()
         options = [
             ("grpc.service_config", service_config()),
             ("grpc.enable_retries", 1),
             ("grpc.keepalive_time_ms", 30_000),
-            ("grpc.max_receive_message_length", 16 * 1024 * 1024),
+            *message_size_options(max_message_bytes),
         ]
         if credentials is None:
             self._channel = grpc.aio.insecure_channel(target, options=options)
@@ -194,10 +198,12 @@ def _credentials(settings: LmClientSettings) -> grpc.ChannelCredentials | None:
 
 
 def make_lm_client(settings: LmClientSettings) -> GrpcLmClient:
-    """Builds the model-server client from a service's settings (TLS, mTLS, token)."""
+    """Builds the model-server client from a service's settings (TLS, mTLS, token, size limit)."""
     return GrpcLmClient(
         settings.lm_target,
         default_timeout=settings.lm_default_timeout_seconds,
         credentials=_credentials(settings),
         token=settings.lm_token,
+        # Services' settings are ServerSettings too: one bound for what they serve and what they ask.
+        max_message_bytes=getattr(settings, "max_message_bytes", DEFAULT_MAX_MESSAGE_BYTES),
     )

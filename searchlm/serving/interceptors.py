@@ -48,6 +48,16 @@ STATUS_BY_ERROR: dict[type[BaseException], grpc.StatusCode] = {
 
 Behavior = Callable[[Any, grpc.aio.ServicerContext], Any]
 
+# Status details travel percent-encoded in a trailer (a Hangul syllable takes 9 bytes) and
+# clients drop trailers over 8 KiB by default, which would turn a clean rejection into an
+# opaque INTERNAL on their side; an error that quotes a huge input is cut to this.
+MAX_DETAILS_CHARS = 500
+
+
+def _details(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) <= MAX_DETAILS_CHARS else text[: MAX_DETAILS_CHARS - 1] + "…"
+
 
 def _wrap(
     handler: grpc.RpcMethodHandler | None,
@@ -352,8 +362,9 @@ class ErrorInterceptor(_BehaviorInterceptor):
             _log.exception("unhandled error in %s", method, exc_info=exc)
             await ctx.abort(grpc.StatusCode.INTERNAL, f"internal error (request id {context.request_id()})")
         level = logging.WARNING if code == grpc.StatusCode.RESOURCE_EXHAUSTED else logging.INFO
-        _log.log(level, "%s -> %s: %s", method, code.name if code else "", exc)
-        await ctx.abort(code, str(exc))  # type: ignore[arg-type]
+        details = _details(exc)
+        _log.log(level, "%s -> %s: %s", method, code.name if code else "", details)
+        await ctx.abort(code, details)  # type: ignore[arg-type]
 
     async def around(self, call, ctx, method, metadata):  # type: ignore[no-untyped-def]
         try:

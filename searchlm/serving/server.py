@@ -30,13 +30,11 @@ from searchlm.serving.interceptors import (
 )
 from searchlm.serving.metrics import GrpcMetrics
 from searchlm.serving.ratelimit import TokenBuckets
-from searchlm.serving.settings import ServerSettings
+from searchlm.serving.settings import ServerSettings, message_size_options
 
 _log = logging.getLogger(__name__)
 
 _CHANNEL_OPTIONS = [
-    ("grpc.max_receive_message_length", 16 * 1024 * 1024),
-    ("grpc.max_send_message_length", 16 * 1024 * 1024),
     ("grpc.keepalive_time_ms", 30_000),
     ("grpc.http2.max_pings_without_data", 0),
     ("grpc.keepalive_permit_without_calls", 1),
@@ -121,7 +119,7 @@ def _interceptors(settings: ServerSettings, registry: CollectorRegistry) -> list
 def _build_server(settings: ServerSettings, registry: CollectorRegistry) -> grpc.aio.Server:
     return grpc.aio.server(
         interceptors=_interceptors(settings, registry),
-        options=_CHANNEL_OPTIONS,
+        options=[*_CHANNEL_OPTIONS, *message_size_options(settings.max_message_bytes)],
         maximum_concurrent_rpcs=settings.max_concurrent_rpcs,
     )
 

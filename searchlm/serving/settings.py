@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# 16 MiB: the largest legitimate request (200 reviews of 5,000 Hangul syllables, 3 MB on the
+# wire) with room to spare, yet a bound on what one call can make a process buffer.
+DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+
+
+def message_size_options(max_bytes: int) -> list[tuple[str, int]]:
+    """gRPC channel/server options bounding messages both ways (larger: RESOURCE_EXHAUSTED)."""
+    return [("grpc.max_receive_message_length", max_bytes), ("grpc.max_send_message_length", max_bytes)]
+
 
 class ServerSettings(BaseSettings):
     """Network, TLS, drain and logging settings of one gRPC server.
@@ -23,6 +32,8 @@ class ServerSettings(BaseSettings):
     """If set, the bound ports are written here as JSON once serving (for tests and scripts)."""
     grace_seconds: float = 20.0
     """On SIGTERM, how long in-flight RPCs may take to finish."""
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
+    """Largest gRPC message received or sent, in bytes; a larger one gets RESOURCE_EXHAUSTED."""
     max_concurrent_rpcs: int = 1024
     """RPCs handled at once; beyond it gRPC answers RESOURCE_EXHAUSTED."""
     tls_cert: str = ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from searchlm.free_qa.v1 import free_qa_service_pb2 as pb
 from services.free_qa.types import AnswerDelta, Citation, Hop, QaAnswer, QaRequest, QuestionKind
+from services.free_qa.validation import validate_top_k
 
 _KINDS: dict[pb.QuestionKind, QuestionKind] = {
     pb.QUESTION_KIND_UNSPECIFIED: QuestionKind.UNSPECIFIED,
@@ -18,8 +19,8 @@ _KIND_VALUES = {kind: value for value, kind in _KINDS.items()}
 def qa_request(request: pb.AnswerQuestionRequest | pb.AnswerQuestionStreamRequest) -> QaRequest:
     """Domain request; `top_k` is the deprecated alias of `max_passages`. Unknown kinds are ignored."""
     max_passages = request.max_passages
-    if not max_passages and isinstance(request, pb.AnswerQuestionRequest):
-        max_passages = request.top_k
+    if not max_passages and isinstance(request, pb.AnswerQuestionRequest) and request.top_k:
+        max_passages = validate_top_k(request.top_k)
     return QaRequest(
         question=request.question,
         kind_hint=_KINDS.get(request.kind_hint, QuestionKind.UNSPECIFIED),

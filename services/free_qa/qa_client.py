@@ -8,6 +8,7 @@ import grpc
 
 from searchlm.free_qa.v1 import free_qa_service_pb2 as pb
 from searchlm.free_qa.v1 import free_qa_service_pb2_grpc as pb_grpc
+from searchlm.serving.settings import DEFAULT_MAX_MESSAGE_BYTES, message_size_options
 from services.free_qa.citations import strip_markers
 
 
@@ -17,10 +18,13 @@ class FreeQaClient:
     Args:
         target: host:port of the service.
         timeout: Seconds per question.
+        max_message_bytes: Largest message sent or received (larger: RESOURCE_EXHAUSTED).
     """
 
-    def __init__(self, target: str, *, timeout: float = 60.0) -> None:
-        self._channel = grpc.aio.insecure_channel(target)
+    def __init__(
+        self, target: str, *, timeout: float = 60.0, max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
+    ) -> None:
+        self._channel = grpc.aio.insecure_channel(target, options=message_size_options(max_message_bytes))
         self._stub = pb_grpc.FreeQaServiceStub(self._channel)
         self._timeout = timeout
 

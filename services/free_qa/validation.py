@@ -28,3 +28,17 @@ def validate_request(request: QaRequest) -> QaRequest:
             "max_passages", f"must be in 1..{MAX_PASSAGES} (0: server default), got {request.max_passages}"
         )
     return QaRequest(question=question, kind_hint=request.kind_hint, max_passages=request.max_passages)
+
+
+def validate_top_k(top_k: int) -> int:
+    """Checks the deprecated `top_k` alias under its own name (the caller set `top_k`, not
+    `max_passages`, so an error must say so); returns it.
+
+    Raises:
+        InvalidRequestError: ``top_k`` outside 1..20.
+    """
+    if not 1 <= top_k <= MAX_PASSAGES:
+        raise InvalidRequestError(
+            "top_k", f"must be in 1..{MAX_PASSAGES} (deprecated: use max_passages), got {top_k}"
+        )
+    return top_k

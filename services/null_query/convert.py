@@ -17,11 +17,15 @@ _TYPES = {
 
 
 def to_request(message: pb.RewriteQueryRequest, *, default_max_rewrites: int) -> RewriteRequest:
-    """Domain request; max_rewrites 0 (unset in proto3) means the server default."""
+    """Domain request; max_rewrites 0 (unset in proto3) means the server default.
+
+    Click titles are kept one for one, empty ones too, so a validation error's index
+    (``previous_clicks[3].title``) points at the caller's own list.
+    """
     return RewriteRequest(
         query=message.query,
         previous_queries=tuple(message.previous_queries),
-        clicked_titles=tuple(c.title for c in message.previous_clicks if c.title),
+        clicked_titles=tuple(c.title for c in message.previous_clicks),
         max_rewrites=message.max_rewrites or default_max_rewrites,
     )
 

@@ -48,16 +48,16 @@ def validate(request: RewriteRequest, limits: Limits, *, prefix: str = "") -> No
         prefix: Field-name prefix, e.g. "requests[3]." in a batch.
     """
     _check_text(f"{prefix}query", request.query, limits, required=True)
-    for name, items in (
-        ("previous_queries", request.previous_queries),
-        ("previous_clicks", request.clicked_titles),
+    for name, suffix, items in (
+        ("previous_queries", "", request.previous_queries),
+        ("previous_clicks", ".title", request.clicked_titles),
     ):
         if len(items) > limits.max_context_items:
             raise InvalidRequestError(
                 f"{prefix}{name}", f"at most {limits.max_context_items} items, got {len(items)}"
             )
         for i, item in enumerate(items):
-            _check_text(f"{prefix}{name}[{i}]", item, limits, required=False)
+            _check_text(f"{prefix}{name}[{i}]{suffix}", item, limits, required=False)
     if not 1 <= request.max_rewrites <= limits.max_rewrites:
         raise InvalidRequestError(
             f"{prefix}max_rewrites", f"must be in 1..{limits.max_rewrites}, got {request.max_rewrites}"

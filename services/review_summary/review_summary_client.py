@@ -8,6 +8,7 @@ import grpc
 
 from searchlm.review_summary.v1 import review_summary_service_pb2 as pb
 from searchlm.review_summary.v1 import review_summary_service_pb2_grpc as pb_grpc
+from searchlm.serving.settings import DEFAULT_MAX_MESSAGE_BYTES, message_size_options
 from services.review_summary import convert
 from services.review_summary.offline import as_reviews, guess_language
 from services.review_summary.types import SummaryRequest
@@ -19,17 +20,23 @@ class ReviewSummaryClient:
     Args:
         target: host:port of the service.
         timeout: Deadline per call, seconds.
+        max_message_bytes: Largest message sent or received (larger: RESOURCE_EXHAUSTED).
     """
 
-    def __init__(self, target: str, *, timeout: float = 120.0) -> None:
+    def __init__(
+        self, target: str, *, timeout: float = 120.0, max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
+    ) -> None:
         self._target = target
+        self._options = message_size_options(max_message_bytes)
         self._timeout = timeout
         self._stub: pb_grpc.ReviewSummaryServiceStub | None = None
 
     async def call(self, request: SummaryRequest) -> pb.SummarizeReviewsResponse:
         """The full response of one request."""
         if self._stub is None:
-            self._stub = pb_grpc.ReviewSummaryServiceStub(grpc.aio.insecure_channel(self._target))
+            self._stub = pb_grpc.ReviewSummaryServiceStub(
+                grpc.aio.insecure_channel(self._target, options=self._options)
+            )
         response: pb.SummarizeReviewsResponse = await self._stub.SummarizeReviews(
             convert.to_message(request), timeout=self._timeout
         )

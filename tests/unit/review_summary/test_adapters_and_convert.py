@@ -68,3 +68,27 @@ def test_convert_round_trips_request_and_fills_response() -> None:
     assert response.reviews_dropped == 2 and response.dropped[0].reason == "duplicate"
     assert list(response.supporting_review_ids) == ["a", "b"]
     assert list(response.claims[0].contradicting_review_ids) == ["c"] and response.passed
+
+
+@pytest.mark.parametrize(
+    ("message", "field"),
+    [
+        (pb.SummarizeReviewsRequest(product_id="p" * 129), "product_id"),
+        (pb.SummarizeReviewsRequest(product_id="p", language="k" * 17), "language"),
+        (
+            pb.SummarizeReviewsRequest(
+                reviews=pb.ReviewList(
+                    reviews=[pb.Review(id="a", text="t"), pb.Review(id="가" * 129, text="t")]
+                )
+            ),
+            "reviews[1].id",
+        ),
+    ],
+)
+def test_overlong_identifiers_are_rejected_naming_the_field(
+    message: pb.SummarizeReviewsRequest, field: str
+) -> None:
+    # Unbounded, they were quoted whole in NOT_FOUND / INVALID_ARGUMENT details and logs.
+    with pytest.raises(InvalidRequestError) as info:
+        convert.to_request(message)
+    assert info.value.field == field

@@ -18,6 +18,7 @@ from services.free_qa.pipeline import PipelineConfig, QaPipeline
 from services.free_qa.retrieval import RetrievalConfig
 from services.free_qa.settings import FreeQaSettings
 from services.free_qa.sources import read_passages
+from services.free_qa.span_answerer import SpanConfig
 
 _log = logging.getLogger(__name__)
 
@@ -77,6 +78,8 @@ def build_pipeline(settings: FreeQaSettings, lm: LmClient | None) -> QaPipeline:
         min_dense_score=settings.min_dense_score,
         lm_timeout=settings.lm_timeout_seconds,
         use_lm=settings.use_lm,
+        span_answers=settings.span_answers,
+        spans=SpanConfig(rerank=settings.span_rerank),
     )
     return QaPipeline(
         retriever=retriever,
@@ -86,4 +89,5 @@ def build_pipeline(settings: FreeQaSettings, lm: LmClient | None) -> QaPipeline:
         terms=kiwi_text.terms,
         config=config,
         classifier=KindClassifier(lm if settings.kind_lm else None),
+        tag=kiwi_text.morphemes,
     )

@@ -38,19 +38,19 @@ def strip_markers(text: str) -> str:
     return re.sub(r"\s{2,}", " ", _MARKER.sub("", text)).strip()
 
 
-def snippet(passage: ScoredPassage) -> str:
-    """The evidence shown for a passage: its best chunk, cut to a readable length."""
-    text = passage.best_chunk or passage.passage.text
+def snippet(passage: ScoredPassage, evidence: str = "") -> str:
+    """The evidence shown for a passage (its best chunk by default), cut to a readable length."""
+    text = evidence or passage.best_chunk or passage.passage.text
     return text if len(text) <= _SNIPPET_CHARS else text[: _SNIPPET_CHARS - 1] + "…"
 
 
-def citation(marker: int, passage: ScoredPassage) -> Citation:
-    """A citation of one passage under a marker number."""
+def citation(marker: int, passage: ScoredPassage, evidence: str = "") -> Citation:
+    """A citation of one passage under a marker number; `evidence` (a sentence) replaces the snippet."""
     return Citation(
         marker=marker,
         passage_id=passage.passage.id,
         title=passage.passage.title,
-        snippet=snippet(passage),
+        snippet=snippet(passage, evidence),
         score=passage.score,
     )
 

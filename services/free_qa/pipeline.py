@@ -1,8 +1,11 @@
 """QaPipeline: retrieve, classify, answer by kind with citations, check support, abstain or degrade.
 
-Answer strategies are a registry keyed by question kind. The LM is called only with the
-caller's remaining deadline (minus a reserve to send the best passages back): when it is slow
-or down, the answer is degraded (best passages, no text) instead of failing. An answer the
+Answer strategies are a registry keyed by question kind. Factoid questions (and multi-hop ones
+without a bridge) are answered with the best extractive span of the top passages, which the LM
+only reranks (`Score`), so the answer is always a substring of a cited passage. Other kinds are
+generated. The LM is called only with the caller's remaining deadline (minus a reserve to send
+the best passages back): when it is slow or down, a span answer keeps its feature ranking and a
+generated one is degraded (best passages, no text) instead of failing. A generated answer the
 cited passages do not support is replaced by the best extractive sentence when retrieval is
 confident, and abstained on otherwise.
 """
@@ -13,7 +16,7 @@ import asyncio
 import logging
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from searchlm import context
@@ -32,6 +35,8 @@ from services.free_qa.evidence import (
 from services.free_qa.kinds import KindClassifier
 from services.free_qa.multihop import MultiHopResolver
 from services.free_qa.retrieval import HybridRetriever
+from services.free_qa.span_answerer import ScoredSpan, SpanAnswerer, SpanConfig, confidence
+from services.free_qa.spans import Tagger
 from services.free_qa.types import ABSTAIN_TEXT, AnswerDelta, QaAnswer, QaRequest, QuestionKind, ScoredPassage
 
 _log = logging.getLogger(__name__)
@@ -64,7 +69,10 @@ class PipelineConfig:
         deadline_reserve: Seconds kept back from the caller's deadline to return a degraded answer.
         max_tokens: Generation budget by kind.
         min_yes_no_confidence: Below it, a yes/no verdict is abstained on.
-        use_lm: False: never call the LM (answers are degraded to the best passages).
+        use_lm: False: never call the LM (span answers keep their feature ranking, generated
+            answers are degraded to the best passages).
+        span_answers: Answer factoid questions with extractive spans (False: LM generation).
+        spans: Span candidate selection, scoring and LM reranking.
     """
 
     default_passages: int = 5
@@ -81,6 +89,8 @@ class PipelineConfig:
     )
     min_yes_no_confidence: float = 0.55
     use_lm: bool = True
+    span_answers: bool = True
+    spans: SpanConfig = field(default_factory=SpanConfig)
 
 
 Strategy = Callable[[str, QuestionKind, list[ScoredPassage]], Awaitable[QaAnswer]]
@@ -97,6 +107,7 @@ class QaPipeline:
         terms: Content-term tokenizer.
         config: Answering policy.
         classifier: Question-kind classifier (default: rules only).
+        tag: Morpheme tagger for span answers (None: factoid answers are generated).
     """
 
     def __init__(
@@ -109,6 +120,7 @@ class QaPipeline:
         terms: Terms,
         config: PipelineConfig | None = None,
         classifier: KindClassifier | None = None,
+        tag: Tagger | None = None,
     ) -> None:
         self._retriever, self._lm, self._scorer = retriever, lm, scorer
         self._split, self._terms = split, terms
@@ -117,8 +129,13 @@ class QaPipeline:
         self._support = SupportChecker(scorer, terms)
         titles = [p.title for p in retriever.corpus.passages.values()]
         self._multihop = MultiHopResolver(retriever.retrieve, titles, terms)
+        self._spans = (
+            SpanAnswerer(tag=tag, split=split, terms=terms, config=self._config.spans)
+            if tag is not None and self._config.span_answers
+            else None
+        )
         self._strategies: dict[QuestionKind, Strategy] = {
-            QuestionKind.FACTOID: self._generate,
+            QuestionKind.FACTOID: self._factoid,
             QuestionKind.LONG_FORM: self._generate,
             QuestionKind.YES_NO: self._yes_no,
             QuestionKind.MULTI_HOP: self._multi_hop,
@@ -195,6 +212,38 @@ class QaPipeline:
         text = citations.clean_markers(result.completions[0].text.split("\n")[0], len(shown))
         return await self._validated(question, kind, text, shown)
 
+    async def _factoid(self, question: str, kind: QuestionKind, passages: list[ScoredPassage]) -> QaAnswer:
+        """The best extractive span (LM-reranked when it answers in time); abstains without one."""
+        if self._spans is None:
+            return await self._generate(question, kind, passages)
+        shown = passages[: self._config.prompt_passages]
+        ranked = await asyncio.to_thread(self._spans.rank, question, shown)
+        if not ranked:
+            return self._abstain(kind, passages, "unsupported")
+        ranked, flags = await self._reranked(question, ranked)
+        best = ranked[0]
+        return QaAnswer(
+            answer=f"{best.text} [1]",
+            kind=kind,
+            citations=(citations.citation(1, best.passage, best.sentence),),
+            confidence=confidence(ranked),
+            flags=flags,
+        )
+
+    async def _reranked(
+        self, question: str, ranked: list[ScoredSpan]
+    ) -> tuple[list[ScoredSpan], tuple[str, ...]]:
+        """Spans reranked by the LM; the feature ranking (and why) when the LM cannot help."""
+        assert self._spans is not None
+        if self._spans.config.rerank < 2 or len(ranked) < 2:
+            return ranked, ()
+        prompt, continuations = self._spans.rerank_prompt(question, ranked)
+        try:
+            scores = await self._call_lm(lambda lm: lm.score(prompt, continuations))
+        except _LmFailedError as failure:
+            return ranked, (() if failure.flag == "lm_disabled" else (failure.flag,))
+        return self._spans.rerank(ranked, scores), ()
+
     async def _validated(
         self, question: str, kind: QuestionKind, text: str, shown: list[ScoredPassage]
     ) -> QaAnswer:
@@ -267,7 +316,7 @@ class QaPipeline:
         k = max(len(passages), self._config.default_passages)
         result = await asyncio.to_thread(self._multihop.resolve, question, k)
         if not result.bridges:
-            answer = await self._generate(question, kind, passages)
+            answer = await self._factoid(question, kind, passages)
             return replace(answer, hops=result.hops)
         evidence = list(result.passages)
         cited = tuple(citations.citation(n, p) for n, p in enumerate(evidence, start=1))

@@ -47,5 +47,9 @@ class FreeQaSettings(ServerSettings, LmClientSettings):
     """RRF weight of dense retrieval."""
     sparse_weight: float = 1.0
     """RRF weight of BM25."""
+    span_answers: bool = True
+    """Answer factoid questions with the best extractive span of the passages (false: LM generation)."""
+    span_rerank: int = 5
+    """Best candidate spans the LM reranks with Score (0: feature ranking only)."""
     kind_lm: bool = False
     """Ask the LM for the kind of questions no rule classifies (off: the 270M model is not good at it)."""

@@ -175,3 +175,20 @@ class AnswerDelta:
 
     text: str = ""
     final: QaAnswer | None = None
+
+
+@dataclass(frozen=True)
+class Morpheme:
+    """One morpheme of a text as a tagger sees it.
+
+    Attributes:
+        form: The morpheme (may differ from the surface text: 보내+었 for 보냈).
+        tag: Sejong part-of-speech tag (NNP, NNG, SN, JKS...).
+        start: Offset of its first character in the tagged text.
+        end: Offset after its last character in the tagged text.
+    """
+
+    form: str
+    tag: str
+    start: int
+    end: int

@@ -1,10 +1,12 @@
-"""Kiwi-based Korean text tools: sentence splitting and BM25 terms (one Kiwi per process)."""
+"""Kiwi-based Korean text tools: sentence splitting, BM25 terms and morphemes (one Kiwi per process)."""
 
 from __future__ import annotations
 
 import functools
 import threading
 from typing import Any
+
+from services.free_qa.types import Morpheme
 
 # Content morphemes: nouns, verb/adjective stems, roots, foreign words, numbers. Particles and
 # endings are dropped, which is what makes "세종대왕은" and "세종대왕이" the same term.
@@ -42,3 +44,10 @@ def terms(text: str) -> list[str]:
 def terms_batch(texts: list[str]) -> list[list[str]]:
     """`terms` of many texts."""
     return [terms(text) for text in texts]
+
+
+def morphemes(text: str) -> list[Morpheme]:
+    """Tagged morphemes of a text with character offsets (candidate answer spans are cut from them)."""
+    with _lock:
+        tokens = _kiwi().tokenize(text)
+    return [Morpheme(t.form, t.tag, t.start, t.start + t.len) for t in tokens]

@@ -70,7 +70,11 @@ def make_retriever(passages: Sequence[Passage]) -> HybridRetriever:
 
 
 class FakeLm:
-    """Answers every prompt with `reply` after `delay` seconds, or raises `error`."""
+    """Answers every prompt with `reply` after `delay` seconds, or raises `error`.
+
+    `score` gives " 예"/" 아니오" the yes/no log-probabilities, a continuation listed in
+    `span_logprobs` (without its leading space) its value, anything else -5 per token.
+    """
 
     def __init__(
         self,
@@ -80,10 +84,13 @@ class FakeLm:
         error: Exception | None = None,
         yes_logprob: float = -0.1,
         no_logprob: float = -3.0,
+        span_logprobs: dict[str, float] | None = None,
     ) -> None:
         self.reply, self.delay, self.error = reply, delay, error
         self.yes_logprob, self.no_logprob = yes_logprob, no_logprob
+        self.span_logprobs = span_logprobs or {}
         self.prompts: list[str] = []
+        self.scored: list[tuple[str, list[str]]] = []
 
     async def generate(self, prompt: str, sampling: LmSampling | None = None) -> LmResult:
         self.prompts.append(prompt)
@@ -97,11 +104,13 @@ class FakeLm:
         yield LmDelta(0, "", final=result)
 
     async def score(self, prompt: str, continuations: Sequence[str]) -> list[LmScore]:
+        self.scored.append((prompt, list(continuations)))
         await asyncio.sleep(self.delay)
         if self.error:
             raise self.error
-        values = [self.yes_logprob, self.no_logprob]
-        return [LmScore(i, values[i], 1, values[i]) for i in range(len(continuations))]
+        values = {" 예": self.yes_logprob, " 아니오": self.no_logprob}
+        values.update({f" {text}": lp for text, lp in self.span_logprobs.items()})
+        return [LmScore(i, values.get(c, -5.0), 1, values.get(c, -5.0)) for i, c in enumerate(continuations)]
 
     async def count_tokens(self, text: str) -> int:
         return len(text)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from searchlm.injection import looks_like_instruction
 from searchlm.nli.types import EntailmentScorer, NliScores
 
 Terms = Callable[[str], list[str]]
@@ -43,13 +44,19 @@ def lexical_overlap(claim: str, premise: str, terms: Terms) -> float:
 
 
 def best_sentences(question: str, text: str, *, split: Splitter, terms: Terms, n: int = 1) -> list[str]:
-    """The n sentences of `text` sharing most terms with the question, in text order."""
-    sentences = split(text)
+    """The n sentences of `text` sharing most terms with the question, in text order.
+
+    Passages are untrusted: a sentence that gives orders to a model is never quoted, and
+    beyond the best one a sentence must share a term with the question to be added.
+    """
+    sentences = [s for s in split(text) if not looks_like_instruction(s)]
     if not sentences:
         return []
     wanted = set(terms(question))
-    ranked = sorted(range(len(sentences)), key=lambda i: -len(wanted & set(terms(sentences[i]))))
-    return [sentences[i] for i in sorted(ranked[:n])]
+    shared = [len(wanted & set(terms(s))) for s in sentences]
+    ranked = sorted(range(len(sentences)), key=lambda i: -shared[i])
+    chosen = [i for rank, i in enumerate(ranked[:n]) if rank == 0 or shared[i] > 0]
+    return [sentences[i] for i in sorted(chosen)]
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from searchlm import context
 from searchlm.errors import DeadlineExceededError, SearchlmError, UpstreamUnavailableError
@@ -22,6 +23,7 @@ from services.null_query.types import Candidate, RewriteRequest, RewriteResult
 from services.null_query.validation import Limits, validate
 
 _log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -88,20 +90,20 @@ class NullQueryPipeline:
         validate(request, self._config.limits)
         started = time.monotonic()
         budget = context.remaining(self._config.default_deadline) or 0.0
-        hits = await self._backend.count(request.query)
+        deadline = started + budget - self._config.reserve
+        hits = await _bounded(self._backend.count(request.query), deadline)
         if hits >= self._config.min_hits:
             return RewriteResult(is_null=False, hits=hits)
         ctx_words = _context_words(request)
         rules = rule_candidates(
             RuleInput(request.query, self._lexicon, self._kiwi, ctx_words), enabled=self._config.rules
         )
-        rules += title_candidates(
-            request.query, await self._backend.search(request.query, self._config.title_hits)
-        )
-        verified = await self._verify(rules, request.query)
+        titles = await _bounded(self._backend.search(request.query, self._config.title_hits), deadline)
+        rules += title_candidates(request.query, titles)
+        verified = await self._verify(rules, request.query, deadline)
         lm, flags = await self._lm_stage(request, verified, budget - (time.monotonic() - started))
         verified = _agree(verified, lm.candidates)
-        verified.update(await self._verify(list(lm.candidates), request.query, skip=verified))
+        verified.update(await self._verify(list(lm.candidates), request.query, deadline, skip=verified))
         rewrites = rank(
             list(verified.values()),
             weights=self._config.weights,
@@ -133,14 +135,19 @@ class NullQueryPipeline:
         return list(await asyncio.gather(*(one(r) for r in requests)))
 
     async def _verify(
-        self, candidates: Sequence[Candidate], query: str, *, skip: dict[str, Verified] | None = None
+        self,
+        candidates: Sequence[Candidate],
+        query: str,
+        deadline: float,
+        *,
+        skip: dict[str, Verified] | None = None,
     ) -> dict[str, Verified]:
         original = " ".join(query.split())
         out: dict[str, Verified] = {}
         for text, (best, sources) in merge(candidates).items():
             if text == original or not text or (skip and text in skip):
                 continue
-            hits = await self._backend.count(text)
+            hits = await _bounded(self._backend.count(text), deadline)
             if hits > 0:
                 out[text] = Verified(best, sources, hits)
         return out
@@ -162,6 +169,26 @@ class NullQueryPipeline:
         except SearchlmError as exc:
             _log.warning("lm stage failed, answering with rules only", extra={"error": str(exc)})
             return empty, ["lm_unavailable"]
+
+
+async def _bounded(call: Awaitable[_T], deadline: float) -> _T:
+    """A search-backend call cut off at the deadline.
+
+    Without the bound a hung backend would hold the request past the caller's deadline (the
+    caller sees a bare DEADLINE_EXCEEDED, the worker thread stays busy); with it the caller
+    gets UNAVAILABLE naming the backend, and the log says which failure it was.
+
+    Raises:
+        UpstreamUnavailableError: the backend failed or did not answer before the deadline.
+    """
+    try:
+        return await asyncio.wait_for(call, timeout=max(0.0, deadline - time.monotonic()))
+    except TimeoutError as exc:
+        _log.warning("search backend too slow", extra={"cause": "search_timeout"})
+        raise UpstreamUnavailableError("search backend did not answer before the deadline") from exc
+    except UpstreamUnavailableError as exc:
+        _log.warning("search backend unavailable", extra={"cause": "search_unavailable", "error": str(exc)})
+        raise
 
 
 def _agree(verified: dict[str, Verified], lm_candidates: Sequence[Candidate]) -> dict[str, Verified]:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from searchlm.errors import InvalidRequestError
+from searchlm.injection import looks_like_instruction
 from services.review_summary.types import CleanedReviews, Review
 
 # Ordered: cards before phones before accounts, so a 16-digit card is not read as an
@@ -35,13 +36,6 @@ PII_PATTERNS: dict[str, tuple[re.Pattern[str], str, int]] = {
 # Reviews that address the summariser instead of describing the product are dropped:
 # delimiting keeps them from changing the instructions, dropping keeps their payload out
 # of both the prompt and the NLI premises (where it could "support" itself).
-INJECTION_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"(지시|명령|지침|프롬프트|규칙)\S*\s*(은|는|을|를|이|가)?\s*(모두\s*)?(무시|잊)"),
-    re.compile(r"(무시|잊)\S*\s*(하고|해|하세요).{0,40}(출력|작성|써|말해|요약)"),
-    re.compile(r"ignore\s+(all\s+|the\s+)?(previous|above|prior)", re.IGNORECASE),
-    re.compile(r"(system|assistant)\s*:", re.IGNORECASE),
-    re.compile(r"</?\s*(리뷰|review|instruction|지시)", re.IGNORECASE),
-)
 
 _SPACES = re.compile(r"\s+")
 _REPEATS = re.compile(r"(.)\1{4,}")
@@ -122,7 +116,7 @@ def mask_pii(text: str, counts: Counter[str] | None = None) -> str:
 
 def looks_like_injection(text: str) -> bool:
     """True when a review addresses the summariser (instructions, role tags, delimiters)."""
-    return any(p.search(text) for p in INJECTION_PATTERNS)
+    return looks_like_instruction(text)
 
 
 def _trigrams(text: str) -> frozenset[str]:

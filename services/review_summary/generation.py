@@ -12,8 +12,26 @@ from searchlm.lm.types import LmClient, LmResult, LmSampling
 
 _log = logging.getLogger(__name__)
 
-# What makes the LM "down or slow": the summary is then served without it, flagged degraded.
-LM_FAILURES = (UpstreamUnavailableError, DeadlineExceededError, OverloadedError, TimeoutError)
+# What makes the LM "down or slow": the summary is then served without it, flagged degraded
+# and with the cause (the same flag names as free_qa's), so a caller can tell an outage from
+# an overload from a too-short deadline.
+LM_FAILURES: dict[type[Exception], str] = {
+    UpstreamUnavailableError: "lm_unavailable",
+    OverloadedError: "lm_overloaded",
+    DeadlineExceededError: "lm_timeout",
+    TimeoutError: "lm_timeout",
+}
+
+
+@dataclass(frozen=True)
+class RoundFailure:
+    """A round that produced no candidates.
+
+    Attributes:
+        flag: The cause: lm_unavailable, lm_overloaded or lm_timeout.
+    """
+
+    flag: str
 
 
 @dataclass(frozen=True)
@@ -49,11 +67,11 @@ class CandidateGenerator:
         self._client = client
         self._settings = settings
 
-    async def round(self, prompt: str, round_index: int, deadline: float) -> LmResult | None:
-        """Candidates of one round; None when the LM failed or no time was left."""
+    async def round(self, prompt: str, round_index: int, deadline: float) -> LmResult | RoundFailure:
+        """Candidates of one round, or why there are none (LM failed, or no time was left)."""
         budget = min(self._settings.lm_timeout_seconds, deadline - time.monotonic())
         if budget <= 0.05:
-            return None
+            return RoundFailure("lm_timeout")
         sampling = LmSampling(
             max_tokens=self._settings.max_tokens,
             temperature=self._settings.temperature + 0.2 * round_index,
@@ -64,6 +82,7 @@ class CandidateGenerator:
         )
         try:
             return await asyncio.wait_for(self._client.generate(prompt, sampling), timeout=budget)
-        except LM_FAILURES as exc:
-            _log.warning("LM round %d failed: %s", round_index, type(exc).__name__)
-            return None
+        except tuple(LM_FAILURES) as exc:
+            flag = next(f for kind, f in LM_FAILURES.items() if isinstance(exc, kind))
+            _log.warning("LM round %d failed: %s (%s)", round_index, type(exc).__name__, flag)
+            return RoundFailure(flag)

@@ -16,7 +16,7 @@ from services.review_summary.checker import FaithfulnessChecker
 from services.review_summary.cleaning import CleaningSettings, clean
 from services.review_summary.extractive import representative_sentence
 from services.review_summary.faithfulness import TextSplitter
-from services.review_summary.generation import CandidateGenerator
+from services.review_summary.generation import CandidateGenerator, RoundFailure
 from services.review_summary.prompt import (
     PROMPT_STYLES,
     PromptStyle,
@@ -152,8 +152,8 @@ class ReviewSummaryPipeline:
         prompt = build_prompt(used, style)
         for index in range(self._settings.max_rounds):
             result = await self._generator.round(prompt, index, deadline - self._settings.nli_reserve_seconds)
-            if result is None:
-                outcome.flags.append("degraded")
+            if isinstance(result, RoundFailure):
+                outcome.flags += ["degraded", result.flag]
                 return outcome
             outcome.model = result.model
             texts = self._candidates(result.completions, style, max_chars, used, outcome)

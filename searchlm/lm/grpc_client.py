@@ -123,6 +123,10 @@ class GrpcLmClient:
             ("grpc.service_config", service_config()),
             ("grpc.enable_retries", 1),
             ("grpc.keepalive_time_ms", 30_000),
+            # reconnect to a restarted model server within seconds, not gRPC's default 120 s cap
+            ("grpc.initial_reconnect_backoff_ms", 500),
+            ("grpc.min_reconnect_backoff_ms", 500),
+            ("grpc.max_reconnect_backoff_ms", 5_000),
             *message_size_options(max_message_bytes),
         ]
         if credentials is None:

@@ -86,7 +86,18 @@ class FaithfulnessChecker:
         evidence = self._evidence(unique, packs)
         for claim in unique:
             evidence[claim].quoted(quoting_reviews(claim, reviews))
+        for candidate in candidates:
+            self._quote_sentences(candidate, reviews, evidence)
         return [self._verdict(text, group, evidence) for text, group in zip(candidates, claims, strict=True)]
+
+    def _quote_sentences(self, text: str, reviews: Sequence[Review], evidence: dict[str, _Evidence]) -> None:
+        """A sentence a review says word for word supports each of its clauses ("너무 아름답고
+        감동적인 영화" quoted: "너무 아름답다" is that review's claim even if rewritten)."""
+        for sentence in self._splitter.sentences(text):
+            ids = quoting_reviews(sentence, reviews)
+            for claim in self._splitter.claims(sentence) if ids else ():
+                if claim in evidence:
+                    evidence[claim].quoted(ids)
 
     def _evidence(self, claims: Sequence[str], packs: Sequence[_Pack]) -> dict[str, _Evidence]:
         hyps = {c: claim_core(c) for c in claims}

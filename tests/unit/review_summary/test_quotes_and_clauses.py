@@ -54,6 +54,20 @@ def test_a_quoted_claim_passes_even_when_nli_is_unsure() -> None:
     assert not invented.passed and invented.claims[0].supporting_review_ids == ()
 
 
+def test_every_clause_of_a_quoted_sentence_is_supported_by_the_quoting_review() -> None:
+    class ClauseSplitter(SimpleSplitter):
+        def claims(self, text: str) -> list[str]:  # "A고 B" -> "A다", "B" like the Kiwi splitter
+            return [c.strip() for s in self.sentences(text) for c in s.replace("좋고 ", "좋다|").split("|")]
+
+    reviews = [Review("a", "연기가 좋고 음악이 감동적이에요.", 5), Review("b", "별로였어요.", 2)]
+    checker = FaithfulnessChecker(
+        scorer=UnsureScorer(), splitter=ClauseSplitter(), settings=FaithfulnessSettings()
+    )
+    [verdict] = checker.check(["연기가 좋고 음악이 감동적이에요."], reviews)
+    assert [c.claim for c in verdict.claims] == ["연기가 좋다", "음악이 감동적이에요."]
+    assert verdict.passed and all(c.supporting_review_ids == ("a",) for c in verdict.claims)
+
+
 @pytest.fixture(scope="module")
 def kiwi_splitter():  # type: ignore[no-untyped-def]
     from services.review_summary.adapters.kiwi_splitter import KiwiSplitter

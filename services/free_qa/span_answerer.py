@@ -11,15 +11,16 @@ runs that LM call within its deadline and keeps the feature ranking when the LM 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from searchlm.injection import looks_like_instruction
 from searchlm.lm.types import LmScore
 from services.free_qa.evidence import Splitter, Terms
+from services.free_qa.paraphrases import alternatives
 from services.free_qa.span_features import QUESTION_WORDS, QuestionView, anchors, feature_score, question_case
 from services.free_qa.spans import Tagger, answer_type, candidates
-from services.free_qa.types import ScoredPassage
+from services.free_qa.types import Passage, ScoredPassage
 
 _RERANK_EXAMPLE = (
     "에펠탑: 에펠탑은 1889년 파리 만국 박람회를 위해 세워진 철탑이다.\n"
@@ -35,12 +36,15 @@ class SpanConfig:
         sentences_per_passage: Best sentences of each passage whose spans are candidates.
         min_sentence_overlap: Share of the question's terms the answer's sentence must contain,
             else the question is not answered from these passages.
+        title_terms: Count the passage title's terms as said by each of its sentences
+            (encyclopedia sentences leave their subject out: "한글은 ... 조선의 세종대왕이 창제하여").
         rerank: Best candidates the LM reranks (0: features only).
         lm_weight: Weight of the LM's mean token log-probability against the feature score.
     """
 
     sentences_per_passage: int = 2
     min_sentence_overlap: float = 0.25
+    title_terms: bool = True
     rerank: int = 5
     lm_weight: float = 0.5
 
@@ -62,7 +66,7 @@ class ScoredSpan:
         score: Feature score (plus the LM's share after `rerank`); higher is better.
         sentence: The sentence it was cut from.
         passage: The passage of that sentence.
-        overlap: Share of the question's terms found in the sentence.
+        overlap: Share of the question's terms found in the sentence (or a paraphrase, `paraphrases`).
     """
 
     text: str
@@ -99,20 +103,23 @@ class SpanAnswerer:
         Spans from sentences sharing fewer than `min_sentence_overlap` of the question's terms
         are left out, so an empty list means: these passages do not answer the question.
         """
-        wanted = frozenset(self._terms(question)) - QUESTION_WORDS
-        q = QuestionView(answer_type(question), wanted, question_case(self._tag(question)))
+        wanted = {t: alternatives(t) for t in set(self._terms(question)) - QUESTION_WORDS}
+        said = frozenset().union(*wanted.values())  # a paraphrase anchors and is "in the question" too
+        q = QuestionView(answer_type(question), said, question_case(self._tag(question)))
         best: dict[str, ScoredSpan] = {}
         for rank, passage in enumerate(passages):
-            for sentence, overlap in self._sentences(passage.passage.text, wanted):
+            for sentence, overlap in self._sentences(passage.passage, wanted):
                 for span in self._spans(sentence, overlap, q, rank, passage):
                     if span.text not in best or span.score > best[span.text].score:
                         best[span.text] = span
         return sorted(best.values(), key=lambda s: -s.score)
 
-    def _sentences(self, text: str, wanted: frozenset[str]) -> list[tuple[str, float]]:
-        """The passage's best sentences with the share of question terms each contains."""
-        sentences = [s for s in self._split(text) if not looks_like_instruction(s)]  # never quote orders
-        scored = [(s, len(wanted & set(self._terms(s))) / max(1, len(wanted))) for s in sentences]
+    def _sentences(self, passage: Passage, wanted: Mapping[str, frozenset[str]]) -> list[tuple[str, float]]:
+        """The passage's best sentences with the share of question terms (or paraphrases) each says."""
+        # never quote orders
+        sentences = [s for s in self._split(passage.text) if not looks_like_instruction(s)]
+        title = set(self._terms(passage.title)) if self._config.title_terms else set()
+        scored = [(s, _overlap(wanted, title | set(self._terms(s)))) for s in sentences]
         scored.sort(key=lambda item: -item[1])
         return [
             (s, o)
@@ -151,6 +158,11 @@ class SpanAnswerer:
             for i, span in enumerate(spans[: self._config.rerank])
         ]
         return sorted(top, key=lambda s: -s.score) + list(spans[self._config.rerank :])
+
+
+def _overlap(wanted: Mapping[str, frozenset[str]], found: set[str]) -> float:
+    """Share of the question's terms that the sentence says, in the question's words or a paraphrase."""
+    return sum(bool(alts & found) for alts in wanted.values()) / max(1, len(wanted))
 
 
 def confidence(spans: Sequence[ScoredSpan]) -> float:

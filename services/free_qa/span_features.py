@@ -115,7 +115,7 @@ class QuestionView:
 
     Attributes:
         kind: Answer type asked for.
-        terms: Content terms, question words removed.
+        terms: Content terms and their paraphrases (`paraphrases`), question words removed.
         case: Role of the question word ("object" for 누구를, "subject"..., or "").
     """
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from searchlm.lm.types import LmScore
 from services.free_qa.adapters.kiwi_text import morphemes, split_sentences, terms
+from services.free_qa.build import DEMO_CORPUS
+from services.free_qa.paraphrases import alternatives
 from services.free_qa.span_answerer import SpanAnswerer, SpanConfig
 from services.free_qa.span_features import question_case, type_score
 from services.free_qa.spans import AnswerType, Candidate, answer_type, candidates
@@ -150,3 +154,51 @@ def test_span_config_rejects_bad_values() -> None:
         SpanConfig(sentences_per_passage=0)
     with pytest.raises(ValueError):
         SpanConfig(rerank=-1)
+
+
+def test_paraphrases_link_a_verb_and_its_words_both_ways_but_not_siblings() -> None:
+    assert {"창제", "발명", "설립"} <= alternatives("만들다") and "만들다" in alternatives("만들다")
+    assert "만들다" in alternatives("창제") and "사망" in alternatives("죽다")
+    assert "발명" not in alternatives("설립")
+    assert alternatives("한라산") == {"한라산"}
+
+
+def test_sentence_saying_the_question_verb_in_other_words_is_the_evidence() -> None:
+    passage = ScoredPassage(
+        Passage(
+            "x",
+            "문자의 역사",
+            "훈민정음은 백성을 가르치는 바른 소리라는 뜻이다. 1443년에 세종대왕이 훈민정음을 창제하였다.",
+        ),
+        score=0.03,
+        dense_score=0.9,
+        sparse_score=5.0,
+    )
+    ranked = answerer(sentences_per_passage=1).rank("훈민정음을 만든 사람은 누구야?", [passage])
+    assert ranked[0].text == "세종대왕" and ranked[0].overlap == 1.0
+
+
+def test_paraphrased_verb_counts_toward_the_minimum_overlap() -> None:
+    passage = ScoredPassage(
+        Passage("x", "임진왜란", "이순신은 1598년 노량 해전에서 전사하였다."),
+        score=0.03,
+        dense_score=0.9,
+        sparse_score=5.0,
+    )
+    ranked = answerer(min_sentence_overlap=0.75).rank("이순신이 죽은 해는 언제야?", [passage])
+    assert ranked and ranked[0].text == "1598년"
+
+
+def _demo_passage(passage_id: str) -> ScoredPassage:
+    rows = (json.loads(line) for line in DEMO_CORPUS.read_text(encoding="utf-8").splitlines() if line.strip())
+    row = next(r for r in rows if r["id"] == passage_id)
+    return ScoredPassage(
+        Passage(row["id"], row["title"], row["text"]), score=0.03, dense_score=0.9, sparse_score=5.0
+    )
+
+
+def test_demo_who_made_hangul_is_answered_from_the_sentence_that_leaves_out_its_subject() -> None:
+    # "조선의 세종대왕이 1443년에 창제하여": neither 한글 (the title) nor 만들다 is in the sentence.
+    passages = [_demo_passage("hangul")]
+    assert answerer().rank("한글 만든 사람이 누구야?", passages)[0].text == "세종대왕"
+    assert answerer(title_terms=False).rank("한글 만든 사람이 누구야?", passages)[0].text != "세종대왕"

@@ -3,9 +3,10 @@
 Beyond the queue, requests are refused at once (OverloadedError -> RESOURCE_EXHAUSTED)
 rather than left to time out, so a frontend can fall back within its own budget. The same
 happens when the expected wait (queue position x the running average time a slot is held)
-would already exceed the caller's remaining deadline: queueing it would only turn a fast
-refusal into a slow DEADLINE_EXCEEDED. A request cancelled while waiting leaves the queue;
-one cancelled while running frees its slot when its task unwinds.
+plus the request's own run time would already exceed the caller's remaining deadline:
+queueing it would only turn a fast refusal into a slow DEADLINE_EXCEEDED. A request
+cancelled while waiting leaves the queue; one cancelled while running frees its slot when
+its task unwinds.
 """
 
 from __future__ import annotations
@@ -106,12 +107,15 @@ class Scheduler:
     def _admit(self, budget: float | None) -> None:
         if self._closed:
             raise NotReadyError("server is draining")
-        wait = self.expected_wait
-        if budget is not None and wait > budget:
-            raise OverloadedError(
-                f"expected queue wait {wait:.2f}s exceeds the remaining deadline {budget:.2f}s"
-            )
         busy = self._running >= self._max_running or self._slots.locked()
+        wait = self.expected_wait
+        # A queued request still has to run once it gets a slot: count its own hold too.
+        need = wait + self._hold_ewma if busy else wait
+        if budget is not None and need > budget:
+            raise OverloadedError(
+                f"expected queue wait {wait:.2f}s plus run time {need - wait:.2f}s exceeds the "
+                f"remaining deadline {budget:.2f}s"
+            )
         if busy and self._waiting >= self._max_waiting:
             raise OverloadedError(
                 f"{self._running} running and {self._waiting} waiting (limit {self._max_waiting})"

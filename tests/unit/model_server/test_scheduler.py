@@ -107,6 +107,34 @@ async def test_scheduler_refuses_when_expected_wait_exceeds_deadline() -> None:
     await asyncio.gather(running, waiting)
 
 
+async def test_scheduler_counts_the_queued_request_own_run_time() -> None:
+    # ~100 ms holds: with all slots busy a newcomer waits ~100 ms and then runs ~100 ms, so a
+    # 150 ms budget (enough for the wait alone) is refused at once, and a 500 ms one queues.
+    scheduler = Scheduler(max_running=1, max_waiting=100)
+    async with scheduler.slot():
+        await asyncio.sleep(0.1)
+    release = asyncio.Event()
+    running = asyncio.create_task(_hold(scheduler, release))
+    await asyncio.sleep(0.01)
+    assert 0.09 < scheduler.expected_wait < 0.15
+    with pytest.raises(OverloadedError, match="run time"):
+        async with scheduler.slot(budget=0.15):
+            pass
+    waiting = asyncio.create_task(_hold_budget(scheduler, release, budget=0.5))
+    await asyncio.sleep(0.01)
+    assert scheduler.waiting == 1
+    release.set()
+    await asyncio.gather(running, waiting)
+
+
+async def test_scheduler_admits_to_a_free_slot_whatever_the_average_run_time() -> None:
+    scheduler = Scheduler(max_running=2, max_waiting=0)
+    async with scheduler.slot():
+        await asyncio.sleep(0.1)
+    async with scheduler.slot(budget=0.05):  # a slot is free: the request may still finish early
+        pass
+
+
 async def _hold_budget(scheduler: Scheduler, release: asyncio.Event, budget: float) -> None:
     async with scheduler.slot(budget=budget):
         await release.wait()

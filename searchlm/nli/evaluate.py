@@ -47,7 +47,7 @@ def heldout_pairs(art_dir: Path, data_dir: Path) -> tuple[list[tuple[str, str]],
 
 
 def evaluate_artefact(
-    art_dir: Path, data_dir: Path, *, num_threads: int = 2, batch_size: int = 32
+    art_dir: Path, data_dir: Path, *, num_threads: int = 2, batch_size: int = 32, dtype: str = "auto"
 ) -> NliReport:
     """Score the held-out split with an artefact and compute the report.
 
@@ -56,6 +56,7 @@ def evaluate_artefact(
         data_dir: the shared data directory.
         num_threads: torch CPU threads.
         batch_size: pairs per forward pass.
+        dtype: scorer precision (``auto``: what the services use on this machine).
 
     Returns:
         Accuracy (with bootstrap CI), macro-F1, confusion matrix, E-vs-C accuracy.
@@ -64,7 +65,7 @@ def evaluate_artefact(
 
     pairs, gold = heldout_pairs(art_dir, data_dir)
     scorer = CrossEncoderEntailmentScorer(
-        artefact=art_dir, device="auto", batch_size=batch_size, num_threads=num_threads
+        artefact=art_dir, device="auto", batch_size=batch_size, num_threads=num_threads, dtype=dtype
     )
     scores = scorer.score(pairs)
     probs = np.array([[s.entailment, s.neutral, s.contradiction] for s in scores])

@@ -62,14 +62,40 @@ def predict_probs(
     return out
 
 
-def _quantize_dynamic(model: nn.Module) -> nn.Module:
-    """int8 weights for every ``nn.Linear`` (activations quantised on the fly)."""
-    import warnings
+# Weight/activation precision by name. int8 dynamic quantisation is deliberately absent:
+# per-tensor it cost 10 points of held-out accuracy, per-channel 7 (0.62 -> 0.55), while
+# bfloat16 costs nothing measurable and is as fast on CPUs with AVX512-BF16 / AMX.
+_DTYPES: dict[str, torch.dtype] = {
+    "float32": torch.float32,
+    "bfloat16": torch.bfloat16,
+    "float16": torch.float16,
+}
 
-    with warnings.catch_warnings():
-        # the eager API is deprecated in favour of torchao, which we do not depend on
-        warnings.simplefilter("ignore")
-        return torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
+
+def cpu_has_fast_bf16() -> bool:
+    """Whether oneDNN runs bfloat16 matmuls natively here (AVX512-BF16 or AMX)."""
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def resolve_dtype(dtype: str, device: torch.device) -> torch.dtype:
+    """Map a dtype name to torch; ``"auto"`` picks the fastest lossless-enough one.
+
+    ``auto`` is bfloat16 on CUDA and on CPUs with native bfloat16 support
+    (2.2x the float32 throughput on the 2-core AVX512-BF16 machine, held-out
+    accuracy within 0.001), float32 elsewhere: emulated bfloat16 is slower.
+
+    Raises:
+        ValueError: for an unknown name (the message lists the known ones).
+    """
+    if dtype == "auto":
+        fast = device.type == "cuda" or (device.type == "cpu" and cpu_has_fast_bf16())
+        return torch.bfloat16 if fast else torch.float32
+    if dtype not in _DTYPES:
+        raise ValueError(f"dtype: unknown {dtype!r}; expected auto or one of {sorted(_DTYPES)}")
+    return _DTYPES[dtype]
 
 
 def _to_scores(probs: np.ndarray, order: Sequence[int]) -> list[NliScores]:
@@ -86,9 +112,8 @@ class CrossEncoderEntailmentScorer:
         batch_size: pairs per forward pass.
         max_length: token budget per pair; default is the training length.
         num_threads: torch CPU threads (``None`` leaves torch's setting).
-        quantize: int8 dynamic quantisation of the linear layers on CPU.
-            Faster at natural lengths but it cost 10 points of held-out
-            accuracy (0.62 -> 0.52), so it is off by default.
+        dtype: ``"auto"`` (bfloat16 where the hardware runs it natively,
+            else float32), ``"float32"``, ``"bfloat16"`` or ``"float16"``.
     """
 
     def __init__(
@@ -99,7 +124,7 @@ class CrossEncoderEntailmentScorer:
         batch_size: int = 32,
         max_length: int | None = None,
         num_threads: int | None = None,
-        quantize: bool = False,
+        dtype: str = "auto",
     ) -> None:
         from searchlm.nli.modeling import load_cross_encoder
 
@@ -107,10 +132,8 @@ class CrossEncoderEntailmentScorer:
             torch.set_num_threads(num_threads)
         tuned, cfg, image = load_cross_encoder(Path(artefact))
         self.device = resolve_device(device)
-        model: nn.Module = tuned
-        if quantize and self.device.type == "cpu":
-            model = _quantize_dynamic(tuned)
-        self.model = model.to(self.device)
+        self.dtype = resolve_dtype(dtype, self.device)
+        self.model = tuned.to(device=self.device, dtype=self.dtype)
         self.tokenizer = E5Tokenizer(image.vocab)
         self.batch_size = batch_size
         self.max_length = max_length or cfg.max_length

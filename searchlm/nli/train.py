@@ -20,6 +20,7 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
+from searchlm.nli.augment import augment
 from searchlm.nli.data import NliExample, load_all, split_digest, split_examples
 from searchlm.nli.e5_bin import default_model_path, read_e5_image
 from searchlm.nli.metrics import nli_report
@@ -62,7 +63,8 @@ class TrainSettings:
     frozen_layers: int = 0
     num_layers: int = 0
     head_dropout: float = 0.1
-    swap_contradictions: bool = False
+    augment: str = ""
+    autocast_bf16: bool = False
     checkpoint_every: int = 100
     num_threads: int = 1
     max_steps: int = 0
@@ -77,18 +79,6 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-
-
-def augment(examples: Sequence[NliExample], swap_contradictions: bool) -> list[NliExample]:
-    """Optionally add swapped contradiction pairs (contradiction is symmetric)."""
-    out = list(examples)
-    if swap_contradictions:
-        out += [
-            NliExample(e.guid + ":swap", e.stratum, e.hypothesis, e.premise, e.label)
-            for e in examples
-            if e.label == 2
-        ]
-    return out
 
 
 def epoch_batches(lengths: Sequence[int], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
@@ -170,14 +160,15 @@ def load_checkpoint(state: _RunState, run_dir: Path) -> None:
 
 
 def _train_step(
-    state: _RunState, tok: E5Tokenizer, seqs: list[list[int]], labels: list[int], clip: float
+    state: _RunState, tok: E5Tokenizer, seqs: list[list[int]], labels: list[int], s: TrainSettings
 ) -> float:
     batch = tok.pad_batch(seqs)
-    logits = state.model(torch.tensor(batch.input_ids), torch.tensor(batch.attention_mask))
-    loss = nn.functional.cross_entropy(logits, torch.tensor(labels))
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=s.autocast_bf16):
+        logits = state.model(torch.tensor(batch.input_ids), torch.tensor(batch.attention_mask))
+    loss = nn.functional.cross_entropy(logits.float(), torch.tensor(labels))
     state.optimizer.zero_grad(set_to_none=True)
     loss.backward()
-    nn.utils.clip_grad_norm_([p for p in state.model.parameters() if p.requires_grad], clip)
+    nn.utils.clip_grad_norm_([p for p in state.model.parameters() if p.requires_grad], s.grad_clip)
     state.optimizer.step()
     state.scheduler.step()
     state.step += 1
@@ -198,7 +189,7 @@ def _run_loop(
     ema = None
     for batch in plan[state.step :]:
         state.model.train()
-        loss = _train_step(state, tok, [ids[i] for i in batch], [train[i].label for i in batch], s.grad_clip)
+        loss = _train_step(state, tok, [ids[i] for i in batch], [train[i].label for i in batch], s)
         ema = loss if ema is None else 0.98 * ema + 0.02 * loss
         bar.update(1)
         bar.set_postfix(loss=f"{ema:.4f}", lr=f"{state.scheduler.get_last_lr()[0]:.2e}")
@@ -251,7 +242,7 @@ def train(s: TrainSettings) -> Path:
     seed_everything(s.seed)
     s.run_dir.mkdir(parents=True, exist_ok=True)
     train_ex, held = prepare_split(s)
-    train_ex = augment(train_ex, s.swap_contradictions)
+    train_ex = augment(train_ex, s.augment, s.seed)
     cfg = _artefact_config(s, train_ex, held)
     image = read_e5_image()
     tok = E5Tokenizer(image.vocab)

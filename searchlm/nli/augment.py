@@ -14,6 +14,9 @@ held-out split is never augmented.
   contradiction are monotone in the premise, and an off-topic sentence settles
   no neutral hypothesis. This is the shape the services send: review_summary
   and free_qa pack several reviews or passages into one premise.
+* ``minimal_pairs``: one predicate of a training sentence swapped for its
+  antonym (contradiction) or synonym (entailment); see
+  :mod:`searchlm.nli.lexical`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from searchlm.nli.data import NliExample
+from searchlm.nli.lexical import minimal_pairs
 from searchlm.nli.types import LABELS
 
 _ENTAILMENT = LABELS.index("entailment")
@@ -78,6 +82,7 @@ AUGMENTATIONS: dict[str, Augmentation] = {
     "swap_contradictions": swap_contradictions,
     "identity": identity,
     "extend_premise": extend_premise,
+    "minimal_pairs": minimal_pairs,
 }
 
 

@@ -63,8 +63,8 @@ class TrainSettings:
     frozen_layers: int = 0
     num_layers: int = 0
     head_dropout: float = 0.1
-    augment: str = ""
-    autocast_bf16: bool = False
+    augment: str = "swap_contradictions,identity,extend_premise"
+    autocast_bf16: bool = True
     checkpoint_every: int = 100
     num_threads: int = 1
     max_steps: int = 0

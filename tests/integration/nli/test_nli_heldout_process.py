@@ -29,15 +29,27 @@ def data_dir() -> Path:
     return DATA
 
 
-def test_evaluate_command_reproduces_recorded_figures_when_run_on_the_heldout_split(data_dir: Path) -> None:
-    recorded = json.loads((ARTEFACT / "config.json").read_text(encoding="utf-8"))["extra"]["heldout_report"]
+def _evaluate(data_dir: Path, dtype: str) -> dict[str, object]:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "searchlm.nli", "evaluate", "--data-dir", str(data_dir)]
-    cmd += ["--num-threads", "2"]
+    cmd += ["--num-threads", "2", "--dtype", dtype]
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=True)
-    report = json.loads(done.stdout[done.stdout.index("{") :])
+    report: dict[str, object] = json.loads(done.stdout[done.stdout.index("{") :])
+    return report
+
+
+def test_evaluate_command_reproduces_recorded_figures_when_run_on_the_heldout_split(data_dir: Path) -> None:
+    recorded = json.loads((ARTEFACT / "config.json").read_text(encoding="utf-8"))["extra"]["heldout_report"]
+    report = _evaluate(data_dir, "float32")  # the recorded figures were computed in float32
     assert report["n"] == recorded["n"] == 948
     assert report["accuracy"] == pytest.approx(recorded["accuracy"], abs=0.005)
     assert report["ent_vs_con_accuracy"] == pytest.approx(recorded["ent_vs_con_accuracy"], abs=0.005)
     # regression floor, below the 0.70 / 0.85 targets that this model does not reach
-    assert report["accuracy"] >= 0.58 and report["ent_vs_con_accuracy"] >= 0.75
+    assert report["accuracy"] >= 0.60 and report["ent_vs_con_accuracy"] >= 0.77
+
+
+def test_evaluate_command_loses_no_accuracy_when_the_services_precision_is_used(data_dir: Path) -> None:
+    recorded = json.loads((ARTEFACT / "config.json").read_text(encoding="utf-8"))["extra"]["heldout_report"]
+    report = _evaluate(data_dir, "auto")  # bfloat16 where the CPU has it, as the services run
+    assert report["accuracy"] == pytest.approx(recorded["accuracy"], abs=0.01)
+    assert report["ent_vs_con_accuracy"] == pytest.approx(recorded["ent_vs_con_accuracy"], abs=0.01)

@@ -62,3 +62,14 @@ def test_augment_is_deterministic_and_keeps_originals_first_when_seeded() -> Non
 def test_parse_names_names_the_unknown_augmentation_when_misspelt() -> None:
     with pytest.raises(ValueError, match="swap_contradiction'"):
         parse_names("identity, swap_contradiction")
+
+
+def test_probe_set_loads_with_every_category_and_label_when_read_by_eval() -> None:
+    from pathlib import Path
+
+    from eval.data.nli import load_jsonl
+
+    items = load_jsonl(Path(__file__).resolve().parents[3] / "eval" / "probes" / "nli_ko_probes.jsonl")
+    assert len(items) == 36
+    assert {i.gold for i in items} == set(LABELS)
+    assert {i.source for i in items} >= {"negation", "numbers", "reviews", "multi_review", "identity"}

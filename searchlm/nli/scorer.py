@@ -84,7 +84,7 @@ def resolve_dtype(dtype: str, device: torch.device) -> torch.dtype:
     """Map a dtype name to torch; ``"auto"`` picks the fastest lossless-enough one.
 
     ``auto`` is bfloat16 on CUDA and on CPUs with native bfloat16 support
-    (2.2x the float32 throughput on the 2-core AVX512-BF16 machine, held-out
+    (about 2x the float32 throughput on the 2-core AVX512-BF16 machine, held-out
     accuracy within 0.001), float32 elsewhere: emulated bfloat16 is slower.
 
     Raises:

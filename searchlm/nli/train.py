@@ -66,7 +66,7 @@ class TrainSettings:
     augment: str = "swap_contradictions,identity,extend_premise"
     autocast_bf16: bool = True
     checkpoint_every: int = 100
-    num_threads: int = 1
+    num_threads: int = 2
     max_steps: int = 0
     limit_train: int = 0
     limit_heldout: int = 0

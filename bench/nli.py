@@ -52,8 +52,8 @@ def throughput(scorer: object, pairs: list[tuple[str, str]], rounds: int = 2) ->
 
 def heldout_sample(data_dir: Path, n: int) -> list[tuple[str, str]]:
     """First ``n`` held-out pairs of the shipped artefact, or [] without data."""
-    from searchlm.nli.evaluate import heldout_pairs
     from searchlm.nli.scorer import DEFAULT_ARTEFACT
+    from searchlm.nli.training.evaluate import heldout_pairs
 
     if not (data_dir / "klue-nli").is_dir():
         return []

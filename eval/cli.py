@@ -5,6 +5,7 @@ Postponed annotations are deliberately not used here: typer reads the
 """
 
 import functools
+import sys
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
@@ -66,6 +67,22 @@ SamplesOpt = Annotated[int, typer.Option(min=0, help="Sample cases per section i
 LangOpt = Annotated[Lang, typer.Option(help="Language of the texts (tokenizer, sentence splitter).")]
 
 
+# searchlm errors that mean "fix your command line" (an unknown name, a scorer that cannot be
+# opened), as module -> class. Named, not imported: importing eval.cli loads no searchlm, and
+# a module that raised one of them is loaded by the time it is caught.
+_SEARCHLM_USER_ERRORS = {
+    "searchlm.registry": "RegistryError",
+    "searchlm.nli.registry": "ScorerUnavailableError",
+}
+
+
+def _is_user_error(exc: Exception) -> bool:
+    if isinstance(exc, EvalError):
+        return True
+    loaded = (getattr(sys.modules.get(module), name, None) for module, name in _SEARCHLM_USER_ERRORS.items())
+    return any(isinstance(cls, type) and isinstance(exc, cls) for cls in loaded)
+
+
 def friendly_errors(command: F) -> F:
     """Print user errors as one line on stderr and exit 2, without a traceback."""
 
@@ -73,7 +90,9 @@ def friendly_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
             command(*args, **kwargs)
-        except EvalError as exc:
+        except Exception as exc:
+            if not _is_user_error(exc):
+                raise
             _err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(code=2) from None
 

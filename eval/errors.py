@@ -1,4 +1,9 @@
-"""Errors the CLI turns into one clear line and a non-zero exit (no traceback)."""
+"""Errors the CLI turns into one clear line and a non-zero exit (no traceback).
+
+Unknown registry names and scorers that cannot be opened raise searchlm's own errors
+(`searchlm.registry.RegistryError`, `searchlm.nli.ScorerUnavailableError`); the CLI treats
+them the same way.
+"""
 
 from __future__ import annotations
 
@@ -38,16 +43,8 @@ class InputFormatError(EvalError):
         super().__init__(f"{where}: {message}")
 
 
-class RegistryError(EvalError):
-    """A registry name or dotted path could not be resolved."""
-
-
 class PredictorUnavailableError(EvalError):
-    """A prediction source exists in the design but not yet in the project."""
-
-
-class ScorerUnavailableError(EvalError):
-    """The requested EntailmentScorer cannot be loaded."""
+    """A live prediction source cannot serve the request: no such kind, or no ``--target``."""
 
 
 class RunFolderError(EvalError):

@@ -1,51 +1,32 @@
-"""EntailmentScorer registry: names -> ``module:factory`` paths, imported lazily.
+"""The scorers ``--scorer`` names, opened with `searchlm.nli.open_scorer`.
 
-``default`` points at the project's Korean NLI model, which lives in
-``searchlm.nli`` and loads torch: it is imported only when chosen. Any
-``module:attribute`` path works as a name too; the attribute may be a scorer
-instance, a class or a zero-argument factory.
+``default`` is the project's Korean NLI model; any ``module:attribute`` path works as a
+name too (the attribute may be a scorer instance, a class or a zero-argument factory).
+`searchlm.nli` is imported only when a scorer is opened: importing eval loads no searchlm.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from eval.errors import RegistryError, ScorerUnavailableError
-from eval.registry import load_object, resolve_name
-from eval.types import EntailmentScorer
+if TYPE_CHECKING:
+    from searchlm.nli.types import EntailmentScorer
 
+# Literal rather than copied from searchlm.nli.registry.SCORERS, so importing eval stays light.
 SCORERS: dict[str, str] = {
     "default": "searchlm.nli:load_default_scorer",
 }
-
-
-def _instantiate(name: str, dotted: str, obj: Any) -> Any:
-    if not isinstance(obj, type) and not (callable(obj) and not hasattr(obj, "score")):
-        return obj
-    try:
-        return obj()
-    except Exception as exc:
-        raise ScorerUnavailableError(
-            f"scorer {name!r} ({dotted}) could not be built: {type(exc).__name__}: {exc}"
-        ) from exc
 
 
 def load_scorer(name: str) -> EntailmentScorer:
     """Return the scorer registered as ``name`` (or at the dotted path ``name``).
 
     Raises:
-        ScorerUnavailableError: It cannot be imported, built, or has no ``score``.
+        searchlm.nli.ScorerUnavailableError: It cannot be imported, built, or has no ``score``.
     """
-    try:
-        dotted = resolve_name(name, SCORERS)
-        loaded = load_object(dotted)
-    except RegistryError as exc:
-        raise ScorerUnavailableError(f"scorer {name!r} is not available: {exc}") from exc
-    scorer = _instantiate(name, dotted, loaded)
-    if not callable(getattr(scorer, "score", None)):
-        raise ScorerUnavailableError(f"scorer {name!r} ({dotted}) has no score(pairs) method")
-    built: EntailmentScorer = scorer
-    return built
+    from searchlm.nli.registry import open_scorer
+
+    return open_scorer(name, registry=SCORERS)
 
 
 def scorer_model_id(scorer: object, name: str) -> str:

@@ -16,8 +16,9 @@ PlotKind = Literal["histogram", "bars", "heatmap", "line"]
 class NliScoresLike(Protocol):
     """Read-only view of ``searchlm.nli.types.NliScores``.
 
-    Declared structurally so that ``eval`` works before (and without)
-    ``searchlm.nli``: any object with these three float attributes will do.
+    Declared structurally so that eval's metrics need no ``searchlm.nli``: any object
+    with these three float attributes will do. Scorers are
+    ``searchlm.nli.types.EntailmentScorer``s.
     """
 
     @property
@@ -33,14 +34,6 @@ class NliScoresLike(Protocol):
     @property
     def contradiction(self) -> float:
         """Probability that the premise contradicts the hypothesis."""
-        ...
-
-
-class EntailmentScorer(Protocol):
-    """Mirror of ``searchlm.nli.types.EntailmentScorer`` (structural)."""
-
-    def score(self, pairs: Sequence[tuple[str, str]]) -> Sequence[NliScoresLike]:
-        """Score (premise, hypothesis) pairs, one result per pair, in order."""
         ...
 
 

@@ -2,7 +2,7 @@
 
 A summary is split into claims (sentences). Each review is cut into premise
 chunks of whole sentences. Every (chunk, claim) pair is scored by an
-:class:`~eval.types.EntailmentScorer`; a claim's support is its best chunk.
+:class:`~searchlm.nli.types.EntailmentScorer`; a claim's support is its best chunk.
 
 A claim passes when the best chunk entails it (``entailment >= threshold``)
 and that same chunk does not contradict it (``contradiction < threshold``).
@@ -16,8 +16,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from eval.types import EntailmentScorer, NliScoresLike
+from eval.types import NliScoresLike
+
+if TYPE_CHECKING:
+    from searchlm.nli.types import EntailmentScorer
 
 SentenceSplitter = Callable[[str], list[str]]
 

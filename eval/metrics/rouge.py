@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from eval.registry import load_object
 from eval.text import sentence_splitter
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -42,8 +41,9 @@ class EnglishTokenizer:
 
 def _kiwi_tokenizer(*, use_stemmer: bool = False) -> Tokenizer:
     del use_stemmer  # Kiwi morphemes are already stems; the option is English-only.
-    tokenizer: Tokenizer = load_object("eval.text.kiwi:KiwiTokenizer")()
-    return tokenizer
+    from eval.text.kiwi import KiwiTokenizer  # Kiwi loads only for ``ko``
+
+    return KiwiTokenizer()
 
 
 #: Tokenizer factories by language (``--lang``).

@@ -1,8 +1,9 @@
 """Where predictions come from: a registry of sources, imported only when chosen.
 
-* ``file``: a predictions JSONL (or the data file itself), available now.
-* ``inprocess``: the service's pipeline in this process (extension point).
-* ``grpc``: a live service at ``--target host:port`` (extension point).
+* ``file``: a predictions JSONL (or the data file itself).
+* ``inprocess``: the service's pipeline in this process, through its offline adapter
+  (``services.<service>.offline``); settings from its ``SEARCHLM_<SERVICE>_*`` variables.
+* ``grpc``: a live service at ``--target host:port``, through its gRPC client.
 """
 
 from __future__ import annotations
@@ -11,12 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eval.registry import load_object, resolve_name
-
 PREDICTOR_SOURCES: dict[str, str] = {
     "file": "eval.predictors.file:build_file_predictor",
-    "inprocess": "eval.predictors.pending:build_inprocess_predictor",
-    "grpc": "eval.predictors.pending:build_grpc_predictor",
+    "inprocess": "eval.predictors.live:build_inprocess_predictor",
+    "grpc": "eval.predictors.live:build_grpc_predictor",
 }
 
 
@@ -51,9 +50,11 @@ def build_predictor(source: str, request: PredictorRequest) -> Any:
     """Build the predictor for ``request`` from the named source.
 
     Raises:
-        RegistryError: Unknown source.
-        PredictorUnavailableError: The source is not implemented yet.
+        searchlm.registry.RegistryError: Unknown source.
+        PredictorUnavailableError: A live source cannot serve this kind, or has no target.
         InputFormatError: A predictions file is malformed.
     """
-    factory = load_object(resolve_name(source, PREDICTOR_SOURCES))
+    from searchlm.registry import load  # eval imports searchlm only when it runs
+
+    factory = load(source, PREDICTOR_SOURCES, kind="prediction source")
     return factory(request)

@@ -1,8 +1,8 @@
 """One small predictor protocol per task.
 
-The ``file`` source implements all three today; in-process pipelines and gRPC
-clients will implement them later. They are async so that remote sources can
-run many calls under :func:`eval.concurrency.bounded_map`.
+The ``file`` source implements all three; the live sources (in-process pipelines and
+gRPC clients, :mod:`eval.predictors.live`) implement the one of their service. They are
+async so that remote sources can run many calls under :func:`eval.concurrency.bounded_map`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eval.bootstrap import mean_figure, ratio_figure
 from eval.data import summaries
@@ -17,7 +17,10 @@ from eval.predictors.types import SummaryPrediction
 from eval.scorers import load_scorer, scorer_model_id
 from eval.tasks.common import PredictionSettings, load_items, predict_all, score_each, truncate
 from eval.text import sentence_splitter
-from eval.types import EntailmentScorer, FailedItem, PlotSpec, Table, TaskOutcome
+from eval.types import FailedItem, PlotSpec, Table, TaskOutcome
+
+if TYPE_CHECKING:
+    from searchlm.nli.types import EntailmentScorer
 
 SERVICE = "review_summary"
 _SUPPORT_BUCKETS = ("0", "1", "2", "3+")

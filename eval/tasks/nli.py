@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -17,7 +17,10 @@ from eval.metrics import nli as metrics
 from eval.progress import progress_bar
 from eval.scorers import load_scorer, scorer_model_id
 from eval.tasks.common import load_items, truncate
-from eval.types import EntailmentScorer, FailedItem, NliScoresLike, PlotSpec, Table, TaskOutcome
+from eval.types import FailedItem, NliScoresLike, PlotSpec, Table, TaskOutcome
+
+if TYPE_CHECKING:
+    from searchlm.nli.types import EntailmentScorer
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class NliSettings:
 
 
 def _score_batch(scorer: EntailmentScorer, batch: Sequence[NliItem]) -> list[NliScoresLike]:
-    results = list(scorer.score([(item.premise, item.hypothesis) for item in batch]))
+    results: list[NliScoresLike] = list(scorer.score([(item.premise, item.hypothesis) for item in batch]))
     if len(results) != len(batch):
         raise ValueError(f"scorer returned {len(results)} results for {len(batch)} pairs")
     return results

@@ -1,9 +1,8 @@
-"""Korean morphemes and sentences from Kiwi, built once per process on first use."""
+"""Korean morphemes and sentences from the process-wide Kiwi of `searchlm.text`."""
 
 from __future__ import annotations
 
-import functools
-from typing import Any
+from types import ModuleType
 
 from eval.errors import EvalError
 
@@ -14,21 +13,22 @@ from eval.errors import EvalError
 _PUNCTUATION_TAGS = frozenset({"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW"})
 
 
-@functools.cache
-def get_kiwi() -> Any:
-    """Return the process-wide ``kiwipiepy.Kiwi`` (construction takes ~2 s)."""
+def _korean() -> ModuleType:
+    """`searchlm.text`, its Kiwi built (~2 s, once per process); a missing kiwipiepy is a user error."""
+    from searchlm import text  # imported when Korean text is first met: eval.cli loads no searchlm
+
     try:
-        from kiwipiepy import Kiwi
+        text.get_kiwi()
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise EvalError("Korean text needs Kiwi: pip install kiwipiepy") from exc
-    return Kiwi()
+        raise EvalError(str(exc)) from exc
+    return text
 
 
 def morphemes(text: str) -> list[str]:
     """Return lower-cased morpheme surface forms of ``text``, without punctuation."""
     if not text.strip():
         return []
-    tokens = get_kiwi().tokenize(text)
+    tokens = _korean().tokenize(text)
     return [token.form.lower() for token in tokens if token.tag not in _PUNCTUATION_TAGS]
 
 
@@ -36,8 +36,8 @@ def split_sentences(text: str) -> list[str]:
     """Split Korean text into sentences with Kiwi's sentence splitter."""
     if not text.strip():
         return []
-    sentences = get_kiwi().split_into_sents(text)
-    return [sentence.text.strip() for sentence in sentences if sentence.text.strip()]
+    found: list[str] = _korean().sentences(text)
+    return found
 
 
 class KiwiTokenizer:

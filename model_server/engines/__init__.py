@@ -7,10 +7,10 @@ only where its package exists.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from searchlm.errors import InvalidRequestError
+from searchlm.registry import RegistryError, load
 
 ENGINES: dict[str, str] = {
     "llamacpp": "model_server.engines.llamacpp:LlamaCppEngine",
@@ -26,8 +26,6 @@ def load_engine_class(name: str) -> Any:
         InvalidRequestError: for an unknown engine name.
     """
     try:
-        target = ENGINES[name]
-    except KeyError:
-        raise InvalidRequestError("engine", f"unknown engine {name!r}; known: {sorted(ENGINES)}") from None
-    module_name, _, class_name = target.partition(":")
-    return getattr(importlib.import_module(module_name), class_name)
+        return load(name, ENGINES, kind="engine", allow_paths=False)
+    except RegistryError as exc:
+        raise InvalidRequestError("engine", str(exc)) from exc

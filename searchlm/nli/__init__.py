@@ -1,16 +1,25 @@
 """Korean natural-language inference (NLI) for faithfulness and support checks.
 
-Importing this package is cheap: torch and the model are only loaded when a
-scorer is requested (``load_default_scorer`` or ``CrossEncoderEntailmentScorer``).
+Open a scorer with ``open_scorer("default")`` (see `searchlm.nli.registry`). Importing this
+package is cheap: torch and the model load only when a scorer is opened. Training,
+augmentation and held-out evaluation live in `searchlm.nli.training`, which the runtime
+never imports.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from searchlm.nli.types import LABELS, EntailmentScorer, NliScores
 
 if TYPE_CHECKING:
+    from searchlm.nli.registry import (
+        ScorerUnavailableError,
+        load_default_scorer,
+        load_hf_scorer,
+        open_scorer,
+    )
     from searchlm.nli.scorer import CrossEncoderEntailmentScorer, HuggingFaceEntailmentScorer
 
 __all__ = [
@@ -19,31 +28,24 @@ __all__ = [
     "EntailmentScorer",
     "HuggingFaceEntailmentScorer",
     "NliScores",
+    "ScorerUnavailableError",
     "load_default_scorer",
+    "load_hf_scorer",
+    "open_scorer",
 ]
 
-_LAZY = {"CrossEncoderEntailmentScorer", "HuggingFaceEntailmentScorer"}
-
-
-def load_default_scorer(**kwargs: Any) -> CrossEncoderEntailmentScorer:
-    """Load the shipped Korean NLI cross-encoder.
-
-    Args:
-        **kwargs: keyword arguments of ``CrossEncoderEntailmentScorer``
-            (``device``, ``batch_size``, ``max_length``, ``num_threads``...).
-
-    Returns:
-        A ready scorer.
-    """
-    from searchlm.nli.scorer import CrossEncoderEntailmentScorer
-
-    return CrossEncoderEntailmentScorer(**kwargs)
+# Imported on first access: the scorer module loads torch.
+_LAZY = {
+    "CrossEncoderEntailmentScorer": "searchlm.nli.scorer",
+    "HuggingFaceEntailmentScorer": "searchlm.nli.scorer",
+    "ScorerUnavailableError": "searchlm.nli.registry",
+    "load_default_scorer": "searchlm.nli.registry",
+    "load_hf_scorer": "searchlm.nli.registry",
+    "open_scorer": "searchlm.nli.registry",
+}
 
 
 def __getattr__(name: str) -> Any:
-    # torch-backed classes are imported on first access only
     if name in _LAZY:
-        from searchlm.nli import scorer
-
-        return getattr(scorer, name)
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'searchlm.nli' has no attribute {name!r}")

@@ -1,7 +1,7 @@
-"""``python -m searchlm.nli`` entry point."""
+"""``python -m searchlm.nli`` entry point: the training commands (see `searchlm.nli.training`)."""
 
 import sys
 
-from searchlm.nli.cli import main
+from searchlm.nli.training.cli import main
 
 sys.exit(main())

@@ -203,8 +203,3 @@ class HuggingFaceEntailmentScorer:
             ).to(self.device)
             rows.append(torch.softmax(self.model(**enc).logits.float(), dim=-1).cpu().numpy())
         return _to_scores(np.concatenate(rows), self.order) if rows else []
-
-
-def load_default_scorer(**kwargs: object) -> CrossEncoderEntailmentScorer:
-    """The shipped scorer; keyword arguments go to its constructor."""
-    return CrossEncoderEntailmentScorer(**kwargs)  # type: ignore[arg-type]

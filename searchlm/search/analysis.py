@@ -2,41 +2,22 @@
 
 Both backends analyse text here, on the client side, so an embedded index and an
 Elasticsearch index agree on what matches (the ES mapping uses a whitespace analyzer over
-these morphemes). Kiwi takes ~2 s to build: one instance per process, behind a lock.
+these morphemes). Kiwi itself is owned by `searchlm.text` (one instance per process).
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 import unicodedata
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from searchlm import text as korean
 
 # Particles, endings, copula, derivational suffixes and punctuation carry no search meaning:
 # "삼성의" and "삼성" must match the same documents.
 _DROP_TAGS = ("J", "E", "SF", "SP", "SS", "SE", "SO", "VCP", "VCN", "XSV", "XSA")
 _WORD = re.compile(r"[^\w]+", re.UNICODE)
-_lock = threading.RLock()
-
-
-@functools.cache
-def shared_kiwi() -> Any:
-    """The process-wide Kiwi instance (built on first use, ~2 s).
-
-    Raises:
-        ImportError: with an install hint when kiwipiepy is missing.
-    """
-    try:
-        from kiwipiepy import Kiwi
-    except ImportError as exc:  # pragma: no cover - kiwipiepy is in the cpu extra
-        raise ImportError("searchlm.search needs kiwipiepy: pip install kiwipiepy") from exc
-    return Kiwi()
-
-
-def kiwi_lock() -> threading.RLock:
-    """Lock to hold around any call on `shared_kiwi()` (it is not thread-safe)."""
-    return _lock
 
 
 def normalize(text: str) -> str:
@@ -48,7 +29,7 @@ _CACHE_LIMIT = 500_000
 _cache: dict[str, tuple[str, ...]] = {}
 
 
-def _keep(tokens: Any) -> tuple[str, ...]:
+def _keep(tokens: Sequence[korean.Token]) -> tuple[str, ...]:
     return tuple(t.form.lower() for t in tokens if not t.tag.startswith(_DROP_TAGS))
 
 
@@ -63,8 +44,7 @@ def word_morphemes(word: str) -> tuple[str, ...]:
     """Content morphemes of one whitespace-delimited word (cached)."""
     forms = _cache.get(word)
     if forms is None:
-        with _lock:
-            forms = _remember(word, _keep(shared_kiwi().tokenize(word)))
+        forms = _remember(word, _keep(korean.tokenize(word)))
     return forms
 
 
@@ -83,8 +63,7 @@ def prime(texts: list[str]) -> None:
     unseen = list(dict.fromkeys(w for t in texts for w in normalize(t).split() if w not in _cache))
     if not unseen:
         return
-    with _lock:
-        analysed = list(shared_kiwi().tokenize(unseen))
+    analysed = korean.tokenize_many(unseen)
     for word, tokens in zip(unseen, analysed, strict=True):
         _remember(word, _keep(tokens))
 
@@ -92,3 +71,49 @@ def prime(texts: list[str]) -> None:
 def words(text: str) -> list[str]:
     """Surface words of `text`: NFC, lower-cased, split on whitespace, underscores and punctuation."""
     return [w for w in _WORD.split(normalize(text).replace("_", " ")) if w]
+
+
+@dataclass(frozen=True)
+class Analyzer:
+    """How a backend turns documents and queries into index terms.
+
+    Attributes:
+        document: (title, text) -> terms of the stored document.
+        query: query -> terms looked up (for `count` every one must match).
+        prime: Optional bulk warm-up over many texts before `document` is called on each.
+    """
+
+    document: Callable[[str, str], tuple[str, ...]]
+    query: Callable[[str], tuple[str, ...]]
+    prime: Callable[[list[str]], None] | None = None
+
+
+def _morpheme_document(title: str, text: str) -> tuple[str, ...]:
+    return morphemes(f"{title}\n{text}" if text else title)
+
+
+def _content_document(title: str, text: str) -> tuple[str, ...]:
+    return tuple(korean.content_terms(f"{title}. {text}" if title else text))
+
+
+def _content_query(query: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(korean.content_terms(query)))  # a repeated word counts once
+
+
+ANALYZERS: dict[str, Analyzer] = {
+    "morphemes": Analyzer(_morpheme_document, morphemes, prime),
+    "content": Analyzer(_content_document, _content_query),
+}
+"""``morphemes``: every non-particle morpheme, word by word (title search, null_query).
+``content``: content morphemes of the whole text, verbs as 다-forms (passage search, free_qa)."""
+
+
+def analyzer(name: str) -> Analyzer:
+    """The analyzer registered as `name`.
+
+    Raises:
+        ValueError: an unknown name.
+    """
+    if name not in ANALYZERS:
+        raise ValueError(f"unknown analyzer {name!r}; choose from {sorted(ANALYZERS)}")
+    return ANALYZERS[name]

@@ -38,12 +38,11 @@ MAPPINGS: dict[str, Any] = {
 }
 
 
-def _body(doc: Document) -> dict[str, Any]:
-    text = f"{doc.title}\n{doc.text}" if doc.text else doc.title
+def _body(doc: Document, analyzer: analysis.Analyzer) -> dict[str, Any]:
     return {
         "title": doc.title,
         "text": doc.text,
-        "morphs": " ".join(analysis.morphemes(text)),
+        "morphs": " ".join(analyzer.document(doc.title, doc.text)),
         "words": list(dict.fromkeys(analysis.words(doc.title))),
         "extra": doc.extra,
     }
@@ -57,11 +56,19 @@ class ElasticsearchBackend:
         index: Index name; created with the mapping above on first write.
         vocabulary_size: Most title words read back by `vocabulary`.
         client: An `elasticsearch.Elasticsearch` to use instead of building one (tests).
+        analyzer: A key of `analysis.ANALYZERS`; terms are computed here, on the client.
     """
 
     def __init__(
-        self, url: str, index: str, *, vocabulary_size: int = 100_000, client: Any | None = None
+        self,
+        url: str,
+        index: str,
+        *,
+        vocabulary_size: int = 100_000,
+        client: Any | None = None,
+        analyzer: str = "morphemes",
     ) -> None:
+        self._analyzer = analysis.analyzer(analyzer)
         if client is None:
             try:
                 from elasticsearch import Elasticsearch
@@ -79,12 +86,12 @@ class ElasticsearchBackend:
             raise UpstreamUnavailableError(f"elasticsearch {self._index}: {exc}") from exc
 
     def _query(self, query: str, operator: str) -> dict[str, Any]:
-        text = " ".join(analysis.morphemes(query))
+        text = " ".join(self._analyzer.query(query))
         return {"match": {"morphs": {"query": text, "operator": operator}}}
 
     async def count(self, query: str) -> int:
         """Documents containing every content morpheme of `query`."""
-        if not analysis.morphemes(query):
+        if not self._analyzer.query(query):
             return 0
         body = self._query(query, "and")
         reply = await self._call(lambda: self._es.count(index=self._index, query=body))
@@ -92,7 +99,7 @@ class ElasticsearchBackend:
 
     async def search(self, query: str, k: int = 10) -> list[SearchHit]:
         """Top-`k` documents by the cluster's BM25."""
-        if not analysis.morphemes(query):
+        if not self._analyzer.query(query):
             return []
         body = self._query(query, "or")
         reply = await self._call(
@@ -117,8 +124,9 @@ class ElasticsearchBackend:
         from elasticsearch import helpers
 
         docs = list(documents)
-        analysis.prime([f"{d.title} {d.text}" for d in docs])
-        actions = [{"_index": self._index, "_id": d.id, "_source": _body(d)} for d in docs]
+        if self._analyzer.prime is not None:
+            self._analyzer.prime([f"{d.title} {d.text}" for d in docs])
+        actions = [{"_index": self._index, "_id": d.id, "_source": _body(d, self._analyzer)} for d in docs]
         if not actions:
             return 0
         await self.ensure_index()

@@ -1,4 +1,4 @@
-"""The embedded default backend: Kiwi-morpheme BM25 (bm25s) in process, persisted to a folder.
+"""The embedded default backend: Kiwi-analysed BM25 (bm25s) in process, persisted to a folder.
 
 Counting uses an inverted index (token -> sorted document numbers) intersected in numpy, so
 a zero-result check costs well under a millisecond; ranking uses bm25s's sparse BM25 matrix.
@@ -32,15 +32,15 @@ class _Stored:
     words: tuple[str, ...]
 
 
-def _analyse(doc: Document) -> _Stored:
-    text = f"{doc.title}\n{doc.text}" if doc.text else doc.title
-    return _Stored(doc, analysis.morphemes(text), tuple(dict.fromkeys(analysis.words(doc.title))))
+def _analyse(doc: Document, analyzer: analysis.Analyzer) -> _Stored:
+    tokens = analyzer.document(doc.title, doc.text)
+    return _Stored(doc, tokens, tuple(dict.fromkeys(analysis.words(doc.title))))
 
 
 class _Built:
     """Read-only search structures over a snapshot of the documents."""
 
-    def __init__(self, stored: list[_Stored]) -> None:
+    def __init__(self, stored: list[_Stored], *, k1: float, b: float) -> None:
         postings: dict[str, list[int]] = {}
         for number, item in enumerate(stored):
             for token in set(item.tokens):
@@ -51,7 +51,7 @@ class _Built:
         if stored:
             import bm25s  # imported here: the module is only needed once something is indexed
 
-            self.bm25 = bm25s.BM25()
+            self.bm25 = bm25s.BM25(k1=k1, b=b)
             self.bm25.index([list(item.tokens) or [""] for item in stored], show_progress=False)
 
     def count(self, tokens: tuple[str, ...]) -> int:
@@ -81,10 +81,18 @@ class EmbeddedBm25Backend:
     Args:
         path: Index folder; loaded when it exists, written by `flush` / `close`. None keeps
             the index in memory only.
+        analyzer: A key of `analysis.ANALYZERS` (an index must be read with the analyzer it
+            was written with).
+        k1: BM25 term-frequency saturation.
+        b: BM25 length normalisation.
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(
+        self, path: str | Path | None = None, *, analyzer: str = "morphemes", k1: float = 1.5, b: float = 0.75
+    ) -> None:
         self._path = Path(path) if path else None
+        self._analyzer = analysis.analyzer(analyzer)
+        self._k1, self._b = k1, b
         self._stored: dict[str, _Stored] = {}
         self._built: _Built | None = None
         self._dirty = False
@@ -101,7 +109,7 @@ class EmbeddedBm25Backend:
     def _snapshot(self) -> tuple[_Built, list[_Stored]]:
         stored = list(self._stored.values())
         if self._built is None:
-            self._built = _Built(stored)
+            self._built = _Built(stored, k1=self._k1, b=self._b)
         return self._built, stored
 
     def __len__(self) -> int:
@@ -110,23 +118,24 @@ class EmbeddedBm25Backend:
     async def count(self, query: str) -> int:
         """Documents containing every content morpheme of `query`."""
         built, _ = self._snapshot()
-        return built.count(analysis.morphemes(query))
+        return built.count(self._analyzer.query(query))
 
     async def search(self, query: str, k: int = 10) -> list[SearchHit]:
         """Top-`k` documents by BM25 over morphemes."""
         built, stored = self._snapshot()
         return [
             SearchHit(stored[i].doc.id, stored[i].doc.title, score)
-            for i, score in built.top(analysis.morphemes(query), k)
+            for i, score in built.top(self._analyzer.query(query), k)
         ]
 
     async def index(self, documents: Iterable[Document]) -> int:
         """Analyses and adds (or replaces) documents; search structures rebuild on next use."""
         docs = list(documents)
-        analysis.prime([f"{d.title} {d.text}" for d in docs])
+        if self._analyzer.prime is not None:
+            self._analyzer.prime([f"{d.title} {d.text}" for d in docs])
         written = 0
         for doc in docs:
-            self._stored[doc.id] = _analyse(doc)
+            self._stored[doc.id] = _analyse(doc, self._analyzer)
             written += 1
         if written:
             self._built, self._dirty = None, True

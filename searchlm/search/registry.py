@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
+from searchlm.registry import load
 from searchlm.search.protocol import SearchBackend
 
 BACKENDS: dict[str, str] = {
@@ -22,12 +22,20 @@ class BackendConfig:
         path: Embedded index folder ("" keeps it in memory).
         url: Elasticsearch URL.
         index: Elasticsearch index name.
+        analyzer: How documents and queries become terms (`analysis.ANALYZERS`): ``morphemes``
+            for titles (null_query), ``content`` for passages (free_qa).
+        k1: BM25 term-frequency saturation (embedded; a cluster uses its own similarity,
+            Elasticsearch's default is 1.2).
+        b: BM25 length normalisation (embedded; Elasticsearch's default is 0.75).
     """
 
     kind: str = "embedded"
     path: str = ""
     url: str = "http://127.0.0.1:9200"
     index: str = "searchlm"
+    analyzer: str = "morphemes"
+    k1: float = 1.5
+    b: float = 0.75
 
     def __post_init__(self) -> None:
         if self.kind not in BACKENDS:
@@ -36,8 +44,7 @@ class BackendConfig:
 
 def open_backend(config: BackendConfig) -> SearchBackend:
     """Builds the backend named by `config.kind`."""
-    module, _, name = BACKENDS[config.kind].partition(":")
-    factory = getattr(importlib.import_module(module), name)
+    factory = load(config.kind, BACKENDS, kind="search backend", allow_paths=False)
     backend: SearchBackend = factory(config)
     return backend
 
@@ -45,10 +52,10 @@ def open_backend(config: BackendConfig) -> SearchBackend:
 def _open_embedded(config: BackendConfig) -> SearchBackend:
     from searchlm.search.embedded import EmbeddedBm25Backend
 
-    return EmbeddedBm25Backend(config.path or None)
+    return EmbeddedBm25Backend(config.path or None, analyzer=config.analyzer, k1=config.k1, b=config.b)
 
 
 def _open_elasticsearch(config: BackendConfig) -> SearchBackend:
     from searchlm.search.elastic import ElasticsearchBackend
 
-    return ElasticsearchBackend(config.url, config.index)
+    return ElasticsearchBackend(config.url, config.index, analyzer=config.analyzer)

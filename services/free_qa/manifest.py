@@ -31,7 +31,8 @@ class Manifest:
         n_passages: Passages indexed.
         n_chunks: Chunks indexed.
         chunking: ``max_chars`` and ``overlap_sentences``.
-        sparse: BM25 implementation: ``builtin`` (in-package) or ``searchlm-embedded`` (searchlm.search).
+        sparse: Where the BM25 side lives (`searchlm.search`): ``searchlm-embedded`` (in the
+            index directory) or ``searchlm-elasticsearch`` (in a cluster).
         format_version: Layout version of the directory.
     """
 
@@ -43,7 +44,7 @@ class Manifest:
     n_passages: int = 0
     n_chunks: int = 0
     chunking: dict[str, int] = field(default_factory=dict)
-    sparse: str = "builtin"
+    sparse: str = "searchlm-embedded"
     format_version: int = FORMAT_VERSION
 
     def save(self, path: Path) -> None:

@@ -5,13 +5,11 @@ Settings come from SEARCHLM_FREE_QA_* as for the server (index_dir, lm_target, u
 
 from __future__ import annotations
 
-from typing import Any
-
 from searchlm.lm.grpc_client import make_lm_client
-from services.free_qa.build import build_pipeline
+from services.free_qa.factory import build_pipeline
 from services.free_qa.pipeline import QaPipeline
 from services.free_qa.settings import FreeQaSettings
-from services.free_qa.types import QaAnswer, QaRequest
+from services.free_qa.types import PlainAnswer, QaAnswer, QaRequest
 from services.free_qa.validation import validate_request
 
 
@@ -25,21 +23,19 @@ def answer_text(answer: QaAnswer) -> str | None:
 
 
 class InProcessAnswerer:
-    """A `QaPredictor` over the pipeline, built on first use."""
+    """The free_qa pipeline in this process, built on first use."""
 
     def __init__(self, settings: FreeQaSettings | None = None) -> None:
         self._settings = settings or FreeQaSettings()
         self._pipeline: QaPipeline | None = None
 
-    async def predict(self, item: Any) -> Any:
-        """Answers one eval item (`eval.data.qa.QaItem`) as an `eval.predictors.types.QaPrediction`."""
-        from eval.predictors.types import QaPrediction
-
+    async def answer(self, question: str) -> PlainAnswer:
+        """Answers one question (its first 512 characters)."""
         if self._pipeline is None:
             self._pipeline = build_pipeline(self._settings, make_lm_client(self._settings))
-        answer = await self._pipeline.run(validate_request(QaRequest(question=item.question[:512])))
-        return QaPrediction(
-            answer=answer_text(answer),
+        answer = await self._pipeline.run(validate_request(QaRequest(question=question[:512])))
+        return PlainAnswer(
+            text=answer_text(answer),
             retrieved_ids=answer.retrieved_ids or tuple(c.passage_id for c in answer.citations),
             abstained=answer.abstained,
         )

@@ -23,7 +23,8 @@ from searchlm import context
 from searchlm.errors import DeadlineExceededError, OverloadedError, UpstreamUnavailableError
 from searchlm.lm.types import LmClient, LmSampling
 from searchlm.nli.types import EntailmentScorer
-from services.free_qa import citations, prompts
+from services.free_qa import citations
+from services.free_qa import prompt as qa_prompt
 from services.free_qa.evidence import (
     Splitter,
     SupportChecker,
@@ -38,6 +39,7 @@ from services.free_qa.retrieval import HybridRetriever
 from services.free_qa.span_answerer import ScoredSpan, SpanAnswerer, SpanConfig, confidence
 from services.free_qa.spans import Tagger
 from services.free_qa.types import ABSTAIN_TEXT, AnswerDelta, QaAnswer, QaRequest, QuestionKind, ScoredPassage
+from services.free_qa.validation import validate_request
 
 _log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -142,7 +144,14 @@ class QaPipeline:
         }
 
     async def run(self, request: QaRequest) -> QaAnswer:
-        """Answers one (validated) request."""
+        """Answers one request after `validate_request` (gRPC and in-process callers alike).
+
+        Raises:
+            InvalidRequestError: a field is invalid.
+        """
+        return await self._answer(validate_request(request))
+
+    async def _answer(self, request: QaRequest) -> QaAnswer:
         kind = await self._classifier.classify(request.question, request.kind_hint)
         k = request.max_passages or self._config.default_passages
         passages = await asyncio.to_thread(self._retriever.retrieve, request.question, k)
@@ -151,12 +160,18 @@ class QaPipeline:
         answer = await self._strategies[kind](request.question, kind, passages)
         return replace(answer, retrieved_ids=tuple(p.passage.id for p in passages))
 
-    async def stream(self, request: QaRequest) -> AsyncIterator[AnswerDelta]:
-        """The validated answer's text in pieces, then the whole answer.
+    def stream(self, request: QaRequest) -> AsyncIterator[AnswerDelta]:
+        """The answer's text in pieces, then the whole answer; the request is validated at once.
 
         Text is streamed only after the support check, so no unsupported text ever reaches a user.
+
+        Raises:
+            InvalidRequestError: a field is invalid (before anything is streamed).
         """
-        answer = await self.run(request)
+        return self._stream(validate_request(request))
+
+    async def _stream(self, request: QaRequest) -> AsyncIterator[AnswerDelta]:
+        answer = await self._answer(request)
         for piece in _pieces(answer.answer):
             yield AnswerDelta(text=piece)
         yield AnswerDelta(final=answer)
@@ -203,8 +218,8 @@ class QaPipeline:
 
     async def _generate(self, question: str, kind: QuestionKind, passages: list[ScoredPassage]) -> QaAnswer:
         shown = passages[: self._config.prompt_passages]
-        prompt = prompts.answer_prompt(question, kind, shown)
-        sampling = LmSampling(max_tokens=self._max_tokens(kind), temperature=0.0, stop=prompts.STOP)
+        prompt = qa_prompt.answer_prompt(question, kind, shown)
+        sampling = LmSampling(max_tokens=self._max_tokens(kind), temperature=0.0, stop=qa_prompt.STOP)
         try:
             result = await self._call_lm(lambda lm: lm.generate(prompt, sampling))
         except _LmFailedError as failure:
@@ -306,7 +321,7 @@ class QaPipeline:
         )
 
     async def _lm_yes_no(self, question: str, shown: list[ScoredPassage]) -> tuple[bool, float]:
-        prompt = prompts.answer_prompt(question, QuestionKind.YES_NO, shown)
+        prompt = qa_prompt.answer_prompt(question, QuestionKind.YES_NO, shown)
         scores = await self._call_lm(lambda lm: lm.score(prompt, [" 예", " 아니오"]))
         yes_lp, no_lp = (s.mean_logprob for s in sorted(scores, key=lambda s: s.index))
         p_yes = 1 / (1 + math.exp(no_lp - yes_lp))

@@ -13,23 +13,9 @@ from typing import Protocol
 
 import numpy as np
 
+from searchlm.embed import Embedder
 from services.free_qa.fusion import reciprocal_rank_fusion
 from services.free_qa.types import Chunk, Hit, Passage, ScoredPassage
-
-
-class Embedder(Protocol):
-    """Turns text into L2-normalised vectors."""
-
-    model_id: str
-    dims: int
-
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """Query vectors, shape (n, dims)."""
-        ...
-
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        """Passage vectors, shape (n, dims)."""
-        ...
 
 
 class DenseIndex(Protocol):

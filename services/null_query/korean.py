@@ -1,13 +1,13 @@
 """Kiwi-based repairs: spacing correction and typo-tolerant morpheme analysis.
 
-Uses the process-wide Kiwi of `searchlm.search.analysis` (built once, ~2 s). Kiwi builds
+Uses the process-wide Kiwi of `searchlm.text` (built once, ~2 s). Kiwi builds
 its typo model on the first typo-tolerant call (~6 s), so `warm` runs both at start-up,
 never inside a request.
 """
 
 from __future__ import annotations
 
-from searchlm.search.analysis import kiwi_lock, shared_kiwi
+from searchlm import text as korean
 
 TYPO_MODEL = "basic_with_continual_and_lengthening"
 
@@ -31,18 +31,14 @@ class KiwiRepairs:
 
     def spaced(self, text: str) -> list[str]:
         """Kiwi's spacing of `text`, keeping its spaces and from scratch (deduplicated)."""
-        with kiwi_lock():
-            kiwi = shared_kiwi()
-            kept = kiwi.space(text, reset_whitespace=False)
-            reset = kiwi.space(text, reset_whitespace=True)
+        kept = korean.space(text, reset_whitespace=False)
+        reset = korean.space(text, reset_whitespace=True)
         return list(dict.fromkeys([kept, reset]))
 
     def typo_fixes(self, text: str) -> list[str]:
         """Surface forms of the best typo-tolerant analyses that differ from `text`."""
         if not self._typo_model:
             return []
-        with kiwi_lock():
-            kiwi = shared_kiwi()
-            analyses = kiwi.analyze(text, top_n=self._n, typos=self._typo_model)
-            joined = [kiwi.join([(t.form, t.tag) for t in tokens]) for tokens, _ in analyses]
+        analyses = korean.analyze(text, top_n=self._n, typos=self._typo_model)
+        joined = [korean.join([(t.form, t.tag) for t in tokens]) for tokens, _ in analyses]
         return [t for t in dict.fromkeys(joined) if t and t != text]

@@ -1,6 +1,8 @@
-"""gRPC face of the null_query service: validate, convert, call the pipeline, convert."""
+"""gRPC face of the null_query service: convert, call the pipeline (which validates), convert."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import grpc
 
@@ -14,7 +16,7 @@ class NullQueryServicer(pb_grpc.NullQueryServiceServicer):
     """Thin servicer; errors are mapped by the shared error interceptor.
 
     Args:
-        pipeline: The rewriting pipeline.
+        pipeline: Returns the rewriting pipeline (loaded after the server binds, before SERVING).
         default_max_rewrites: Used when a request leaves max_rewrites at 0.
         max_batch: Most queries in one RewriteQueries call.
         batch_concurrency: Queries of a batch worked on at once.
@@ -22,7 +24,7 @@ class NullQueryServicer(pb_grpc.NullQueryServiceServicer):
 
     def __init__(
         self,
-        pipeline: NullQueryPipeline,
+        pipeline: Callable[[], NullQueryPipeline],
         *,
         default_max_rewrites: int,
         max_batch: int,
@@ -37,7 +39,7 @@ class NullQueryServicer(pb_grpc.NullQueryServiceServicer):
         self, request: pb.RewriteQueryRequest, context: grpc.aio.ServicerContext
     ) -> pb.RewriteQueryResponse:
         """One query."""
-        result = await self._pipeline.run(convert.to_request(request, default_max_rewrites=self._default))
+        result = await self._pipeline().run(convert.to_request(request, default_max_rewrites=self._default))
         return convert.to_response(result)
 
     async def RewriteQueries(
@@ -45,5 +47,5 @@ class NullQueryServicer(pb_grpc.NullQueryServiceServicer):
     ) -> pb.RewriteQueriesResponse:
         """A batch; an invalid item fails the whole call, naming it (requests[i].field)."""
         requests = convert.to_requests(request, default_max_rewrites=self._default, max_batch=self._max_batch)
-        results = await self._pipeline.run_batch(requests, concurrency=self._concurrency)
+        results = await self._pipeline().run_batch(requests, concurrency=self._concurrency)
         return convert.to_batch_response(results)

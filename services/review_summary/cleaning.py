@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from searchlm.errors import InvalidRequestError
 from searchlm.injection import looks_like_instruction
 from services.review_summary.types import CleanedReviews, Review
+from services.review_summary.validation import validate_reviews
 
 # Ordered: cards before phones before accounts, so a 16-digit card is not read as an
 # account. The third item is the fewest digits a match needs (dates and prices stay).
@@ -65,29 +66,6 @@ class CleaningSettings:
             raise ValueError("max_reviews and max_review_chars must be >= 1")
         if not 0.0 < self.near_duplicate_jaccard <= 1.0:
             raise ValueError("near_duplicate_jaccard must be in (0, 1]")
-
-
-def validate(reviews: Sequence[Review], settings: CleaningSettings) -> None:
-    """Rejects requests the service will not summarise.
-
-    Raises:
-        InvalidRequestError: No reviews, too many, a too-long one, a bad rating or a repeated id.
-    """
-    if not reviews:
-        raise InvalidRequestError("reviews", "no reviews to summarise")
-    if len(reviews) > settings.max_reviews:
-        raise InvalidRequestError("reviews", f"at most {settings.max_reviews} reviews, got {len(reviews)}")
-    seen: set[str] = set()
-    for i, review in enumerate(reviews):
-        if len(review.text) > settings.max_review_chars:
-            raise InvalidRequestError(
-                f"reviews[{i}].text", f"{len(review.text)} characters, at most {settings.max_review_chars}"
-            )
-        if not 0 <= review.rating <= 5:
-            raise InvalidRequestError(f"reviews[{i}].rating", f"must be 0..5, got {review.rating}")
-        if review.id and review.id in seen:
-            raise InvalidRequestError(f"reviews[{i}].id", f"repeated id {review.id!r}")
-        seen.add(review.id)
 
 
 def normalise(text: str) -> str:
@@ -154,7 +132,7 @@ def clean(reviews: Sequence[Review], settings: CleaningSettings) -> CleanedRevie
     Raises:
         InvalidRequestError: Bad input, or nothing left after cleaning.
     """
-    validate(reviews, settings)
+    validate_reviews(reviews, max_reviews=settings.max_reviews, max_review_chars=settings.max_review_chars)
     dropped: Counter[str] = Counter()
     masked: Counter[str] = Counter()
     dedup = _Deduplicator(settings.near_duplicate_jaccard)

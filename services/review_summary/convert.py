@@ -5,40 +5,25 @@ from __future__ import annotations
 from searchlm.errors import InvalidRequestError
 from searchlm.review_summary.v1 import review_summary_service_pb2 as pb
 from services.review_summary.types import ClaimSupport, Review, SummaryRequest, SummaryResult
-
-# Identifier bounds, checked here because the pipeline would otherwise look up, or quote
-# back in an error, a product id, review id or language code megabytes long.
-MAX_ID_CHARS = 128
-MAX_LANGUAGE_CHARS = 16
-
-
-def _check_length(field: str, value: str, limit: int) -> None:
-    if len(value) > limit:
-        raise InvalidRequestError(field, f"must be at most {limit} characters, got {len(value)}")
-
-
-def _check_identifiers(message: pb.SummarizeReviewsRequest) -> None:
-    _check_length("product_id", message.product_id, MAX_ID_CHARS)
-    _check_length("language", message.language, MAX_LANGUAGE_CHARS)
-    for i, review in enumerate(message.reviews.reviews):
-        _check_length(f"reviews[{i}].id", review.id, MAX_ID_CHARS)
+from services.review_summary.validation import validate_identifiers
 
 
 def to_request(message: pb.SummarizeReviewsRequest) -> SummaryRequest:
-    """Domain request (limits are checked by the pipeline, so in-process callers get them too;
-    identifier lengths here)."""
-    _check_identifiers(message)
+    """Domain request, identifiers bounded as they arrive; the `source` oneof is the wire's own
+    rule; every other limit is `validation.validate_request`'s, run by the pipeline."""
     source = message.WhichOneof("source")
     if source is None:
         raise InvalidRequestError("source", "set reviews or product_id")
     if source == "product_id" and not message.product_id.strip():
         raise InvalidRequestError("product_id", "must not be empty")
     reviews = tuple(Review(r.id, r.text, r.rating) for r in message.reviews.reviews)
-    return SummaryRequest(
-        reviews=reviews,
-        product_id=message.product_id.strip(),
-        max_chars=message.max_chars,
-        language=message.language.strip().lower(),
+    return validate_identifiers(
+        SummaryRequest(
+            reviews=reviews,
+            product_id=message.product_id.strip(),
+            max_chars=message.max_chars,
+            language=message.language.strip().lower(),
+        )
     )
 
 

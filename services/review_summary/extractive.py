@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from searchlm.embed import Embedder
 from services.review_summary.faithfulness import TextSplitter
-from services.review_summary.selection import Embedder
+from services.review_summary.selection import review_vectors
 from services.review_summary.types import Review
 
 _MIN_CHARS = 8
@@ -23,8 +24,8 @@ def representative_sentence(
     """
     sentences = list(dict.fromkeys(s for r in reviews for s in splitter.sentences(r.text)))
     usable = [s for s in sentences if len(s) >= _MIN_CHARS] or sentences or [reviews[0].text]
-    centroid = embedder.embed([r.text for r in reviews]).mean(axis=0)
-    scores = embedder.embed(usable) @ centroid
+    centroid = review_vectors(embedder, [r.text for r in reviews]).mean(axis=0)
+    scores = review_vectors(embedder, usable) @ centroid
     # prefer sentences that fit: a cut sentence reads worse than a slightly less central one
     fits = np.array([len(s) <= max_chars for s in usable])
     best = usable[int(np.argmax(np.where(fits, scores, scores - 10.0)))]

@@ -1,11 +1,13 @@
-"""Builds the pipeline from settings (shared by `__main__` and offline callers)."""
+"""Settings -> pipeline (used by `__main__` through `load`, and by the in-process `offline` adapter)."""
 
 from __future__ import annotations
 
 import asyncio
+from contextlib import AsyncExitStack
 
+from searchlm.embed import open_embedder
+from searchlm.lm.grpc_client import make_lm_client
 from searchlm.lm.types import LmClient
-from services.review_summary.adapters.e5_embedder import E5Embedder
 from services.review_summary.adapters.kiwi_splitter import KiwiSplitter
 from services.review_summary.adapters.scorers import ScorerContext, build_scorer
 from services.review_summary.checker import FaithfulnessChecker
@@ -55,7 +57,7 @@ def build_pipeline(
         generator=CandidateGenerator(client=client, settings=generation),
         checker=build_checker(settings, client, splitter, loop),
         splitter=splitter,
-        embedder=E5Embedder(threads=settings.embed_threads),
+        embedder=open_embedder(settings.embedder, num_threads=settings.embed_threads),
         store=ReviewStore.load(settings.store_path),
         cleaning=CleaningSettings(
             max_reviews=settings.review_limit,
@@ -72,3 +74,11 @@ def build_pipeline(
             nli_reserve_seconds=settings.nli_reserve_seconds,
         ),
     )
+
+
+async def load(settings: ReviewSummarySettings, resources: AsyncExitStack) -> ReviewSummaryPipeline:
+    """The pipeline of a server (`__main__`): Kiwi, e5 and the NLI model load in a worker thread
+    while health says NOT_SERVING; the LM client is closed with `resources` at shutdown."""
+    client = make_lm_client(settings)
+    resources.push_async_callback(client.close)
+    return await asyncio.to_thread(build_pipeline, settings, client, asyncio.get_running_loop())

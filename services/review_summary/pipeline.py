@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from searchlm.context import remaining
-from searchlm.errors import InvalidRequestError, SearchlmError
+from searchlm.embed import Embedder
+from searchlm.errors import SearchlmError
 from searchlm.lm.types import LmCompletion
 from services.review_summary.checker import FaithfulnessChecker
 from services.review_summary.cleaning import CleaningSettings, clean
@@ -25,7 +26,7 @@ from services.review_summary.prompt import (
     echoes_payload,
     quoted_spans,
 )
-from services.review_summary.selection import Embedder, select
+from services.review_summary.selection import select
 from services.review_summary.store import ReviewStore
 from services.review_summary.types import (
     CandidateCheck,
@@ -34,6 +35,7 @@ from services.review_summary.types import (
     SummaryRequest,
     SummaryResult,
 )
+from services.review_summary.validation import Limits, validate_request
 
 _log = logging.getLogger(__name__)
 
@@ -110,6 +112,14 @@ class ReviewSummaryPipeline:
         self._store = store
         self._cleaning = cleaning
         self._settings = settings
+        self._limits = Limits(
+            languages=frozenset(PROMPT_STYLES),
+            default_language=settings.default_language,
+            default_max_chars=settings.default_max_chars,
+            max_chars_limit=settings.max_chars_limit,
+            max_reviews=cleaning.max_reviews,
+            max_review_chars=cleaning.max_review_chars,
+        )
 
     async def run(self, request: SummaryRequest) -> SummaryResult:
         """Summarises the request's reviews.
@@ -118,6 +128,7 @@ class ReviewSummaryPipeline:
             InvalidRequestError: Bad input or nothing left after cleaning.
             NotFoundError: Unknown product id.
         """
+        validate_request(request, self._limits)
         deadline = time.monotonic() + (remaining() or self._settings.default_deadline_seconds)
         style, max_chars = self._options(request)
         reviews = self._store.get(request.product_id) if request.product_id else request.reviews
@@ -135,15 +146,9 @@ class ReviewSummaryPipeline:
         return self._result(cleaned, used, outcome)
 
     def _options(self, request: SummaryRequest) -> tuple[PromptStyle, int]:
+        """The prompt style and length limit after defaults (validated by `validate_request`)."""
         language = request.language or self._settings.default_language
-        if language not in PROMPT_STYLES:
-            raise InvalidRequestError("language", f"unsupported {language!r}; one of {sorted(PROMPT_STYLES)}")
-        max_chars = request.max_chars or self._settings.default_max_chars
-        if not 10 <= max_chars <= self._settings.max_chars_limit:
-            raise InvalidRequestError(
-                "max_chars", f"must be 10..{self._settings.max_chars_limit}, got {max_chars}"
-            )
-        return PROMPT_STYLES[language], max_chars
+        return PROMPT_STYLES[language], request.max_chars or self._settings.default_max_chars
 
     async def _generate(
         self, used: Sequence[Review], style: PromptStyle, max_chars: int, deadline: float

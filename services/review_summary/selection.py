@@ -10,19 +10,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Protocol
 
 import numpy as np
 
+from searchlm.embed import Embedder
 from services.review_summary.types import Review
 
+# Embedding cost is quadratic in length; the opening of a review says what it is about.
+EMBED_CHARS = 300
 
-class Embedder(Protocol):
-    """Sentence embeddings, L2-normalised, one row per text."""
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Embeds texts as an (n, d) float array."""
-        ...
+def review_vectors(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """(n, d) float32 passage vectors of the texts' first `EMBED_CHARS` characters, rows L2-normalised."""
+    if not texts:
+        return np.zeros((0, embedder.dims), dtype=np.float32)
+    matrix = np.asarray(embedder.embed_passages([t[:EMBED_CHARS] for t in texts]), dtype=np.float32)
+    return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
 
 
 def centrality(vectors: np.ndarray) -> np.ndarray:
@@ -70,7 +73,7 @@ def select(
     """
     if sum(len(r.text) for r in reviews) <= budget_chars and len(reviews) <= max_reviews:
         return list(reviews)
-    scores = centrality(embedder.embed([r.text for r in reviews]))
+    scores = centrality(review_vectors(embedder, [r.text for r in reviews]))
     chosen: list[int] = []
     used = 0
     for i in proportional_order(reviews, scores):

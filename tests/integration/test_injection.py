@@ -39,8 +39,8 @@ from searchlm.null_query.v1 import null_query_service_pb2 as nq_pb
 from searchlm.null_query.v1 import null_query_service_pb2_grpc as nq_grpc
 from searchlm.review_summary.v1 import review_summary_service_pb2 as rs_pb
 from searchlm.review_summary.v1 import review_summary_service_pb2_grpc as rs_grpc
-from services.free_qa.build import DEMO_CORPUS
-from services.free_qa.prompts import _INSTRUCTIONS as QA_INSTRUCTIONS
+from services.free_qa.factory import DEMO_CORPUS
+from services.free_qa.prompt import _INSTRUCTIONS as QA_INSTRUCTIONS
 from services.null_query.prompt import INSTRUCTION as NQ_INSTRUCTION
 from services.review_summary.prompt import PROMPT_STYLES
 from tests.integration.harness import ServerProcess, start_server

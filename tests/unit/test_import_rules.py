@@ -30,9 +30,8 @@ TRANSPORT = re.compile(
 HEAVY = {"torch", "faiss", "llama_cpp", "tensorrt_llm", "transformers"}
 HEAVY_ALLOWED = re.compile(
     r"^model_server/engines/(hf|llamacpp[a-z_]*|trtllm)\.py$"
-    r"|^searchlm/nli/(scorer|train|model|convert|export|modeling)[a-z_]*\.py$"
+    r"|^searchlm/nli/(scorer|modeling|training/train)\.py$"
     r"|^services/[a-z_]+/adapters/"
-    r"|^searchlm/(retrieval|search)/[a-z_]*(faiss|dense|index)[a-z_]*\.py$"
 )
 
 

@@ -24,7 +24,9 @@ class SearchBackendRetriever:
     Args:
         config: Which backend (embedded folder or Elasticsearch index).
         chunks: Chunks in index order (hit ids are mapped back to rows).
-        timeout: Seconds one search may take (indexing has no limit).
+        timeout: Seconds one search of a remote backend may take (indexing has no limit; the
+            embedded backend runs in process, where the first search also builds Kiwi and the
+            BM25 matrix, so it is not cut off).
     """
 
     def __init__(self, config: BackendConfig, chunks: Sequence[Chunk], *, timeout: float = 10.0) -> None:
@@ -32,7 +34,7 @@ class SearchBackendRetriever:
         threading.Thread(target=self._loop.run_forever, name="free-qa-search", daemon=True).start()
         self._backend: SearchBackend = open_backend(config)
         self._rows = {c.id: i for i, c in enumerate(chunks)}
-        self._timeout = timeout
+        self._timeout = None if config.kind == "embedded" else timeout
 
     def _run(self, coroutine: Coroutine[Any, Any, _T], timeout: float | None = None) -> _T:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)

@@ -1,4 +1,4 @@
-"""The on-disk index: manifest, passages, chunks, FAISS index and BM25 term lists in one directory.
+"""The on-disk index: manifest, passages, chunks, FAISS index and (embedded) BM25 index in one directory.
 
 Every file is written to a temporary name and renamed; the manifest goes last, so a crash
 mid-write leaves the previous index readable (counts are checked on load).
@@ -7,45 +7,44 @@ mid-write leaves the previous index readable (counts are checked on load).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
 
-from services.free_qa.adapters import kiwi_text
-from services.free_qa.adapters.bm25 import Bm25Index
+from searchlm.embed import Embedder
+from searchlm.search import BackendConfig
 from services.free_qa.adapters.faiss_index import FaissIndex
+from services.free_qa.adapters.search_backend import SearchBackendRetriever
 from services.free_qa.manifest import IndexMismatchError, Manifest, check_embedder
-from services.free_qa.retrieval import Corpus, Embedder, HybridRetriever, RetrievalConfig
+from services.free_qa.retrieval import Corpus, HybridRetriever, RetrievalConfig
 from services.free_qa.types import Chunk, Passage
 
-MANIFEST, PASSAGES, CHUNKS, DENSE, SPARSE, SEARCH = (
+MANIFEST, PASSAGES, CHUNKS, DENSE, SEARCH = (
     "manifest.json",
     "passages.jsonl",
     "chunks.jsonl",
     "dense.faiss",
-    "bm25.json",
     "search",
 )
 
 
-def _builtin(root: Path, chunks: Sequence[Chunk]) -> Any:
-    path = root / SPARSE
-    return Bm25Index.load(path, kiwi_text.terms) if path.exists() else Bm25Index([], kiwi_text.terms)
+PASSAGE_SEARCH = BackendConfig(kind="embedded", analyzer="content", k1=1.2, b=0.75)
+"""free_qa's BM25: content morphemes of whole chunks, Okapi k1 1.2 / b 0.75 (Elasticsearch's defaults)."""
 
-
-def _searchlm_embedded(root: Path, chunks: Sequence[Chunk]) -> Any:
-    from searchlm.search import BackendConfig
-    from services.free_qa.adapters.search_backend import SearchBackendRetriever
-
-    return SearchBackendRetriever(BackendConfig(kind="embedded", path=str(root / SEARCH)), chunks)
-
-
-SPARSE_KINDS: dict[str, Callable[[Path, Sequence[Chunk]], Any]] = {
-    "builtin": _builtin,
-    "searchlm-embedded": _searchlm_embedded,
+SPARSE_KINDS: dict[str, str] = {
+    "searchlm-embedded": "embedded",
+    "searchlm-elasticsearch": "elasticsearch",
 }
-"""BM25 implementations: in-package (default) or the shared searchlm.search embedded backend."""
+"""Manifest names of the BM25 side -> `searchlm.search` backend kinds (one BM25 implementation:
+the embedded index lives in `<index>/search`, the Elasticsearch one in the cluster)."""
+
+
+def sparse_kind(backend: str) -> str:
+    """The manifest name for a `searchlm.search` backend kind."""
+    for name, kind in SPARSE_KINDS.items():
+        if kind == backend:
+            return name
+    raise ValueError(f"unknown search backend {backend!r}; one of {', '.join(SPARSE_KINDS.values())}")
 
 
 def _write_jsonl(path: Path, rows: Iterable[object]) -> None:
@@ -66,10 +65,13 @@ class IndexStore:
 
     Args:
         root: The directory (created on save).
+        search: Where the BM25 side lives when it is not embedded in `root` (the
+            Elasticsearch URL and index); its analyzer and BM25 parameters are free_qa's.
     """
 
-    def __init__(self, root: str | Path) -> None:
+    def __init__(self, root: str | Path, *, search: BackendConfig | None = None) -> None:
         self.root = Path(root)
+        self._search = search or PASSAGE_SEARCH
 
     def exists(self) -> bool:
         """True when a complete index is there."""
@@ -91,12 +93,27 @@ class IndexStore:
         """The FAISS index."""
         return FaissIndex.load(self.root / DENSE, self.manifest().index_params, use_gpu=use_gpu)
 
-    def sparse(self, kind: str | None = None, chunks: Sequence[Chunk] | None = None) -> Any:
-        """The BM25 index (`kind` and `chunks` default to the manifest's and the stored ones)."""
-        kind = kind or self.manifest().sparse
+    def search_config(self, kind: str) -> BackendConfig:
+        """The `searchlm.search` backend of a manifest's sparse kind.
+
+        Raises:
+            IndexMismatchError: A sparse kind this version does not read (rebuild the index).
+        """
         if kind not in SPARSE_KINDS:
-            raise ValueError(f"unknown sparse index {kind!r}; one of {', '.join(SPARSE_KINDS)}")
-        return SPARSE_KINDS[kind](self.root, self.chunks() if chunks is None else chunks)
+            raise IndexMismatchError(
+                f"{self.root}: BM25 side {kind!r} is not one of {', '.join(SPARSE_KINDS)}; "
+                "re-run the ingest CLI with --rebuild"
+            )
+        if SPARSE_KINDS[kind] == "embedded":
+            return replace(PASSAGE_SEARCH, path=str(self.root / SEARCH))
+        return replace(self._search, kind=SPARSE_KINDS[kind], path="", analyzer=PASSAGE_SEARCH.analyzer)
+
+    def sparse(
+        self, kind: str | None = None, chunks: Sequence[Chunk] | None = None
+    ) -> SearchBackendRetriever:
+        """The BM25 side (`kind` and `chunks` default to the manifest's and the stored ones)."""
+        config = self.search_config(kind or self.manifest().sparse)
+        return SearchBackendRetriever(config, self.chunks() if chunks is None else chunks)
 
     def save(
         self,
@@ -105,12 +122,12 @@ class IndexStore:
         passages: Sequence[Passage],
         chunks: Sequence[Chunk],
         dense: FaissIndex,
-        sparse: Any,
+        sparse: SearchBackendRetriever,
     ) -> None:
         """Writes everything, manifest last."""
         self.root.mkdir(parents=True, exist_ok=True)
         dense.save(self.root / DENSE)
-        sparse.save(self.root / SPARSE)
+        sparse.save()
         _write_jsonl(self.root / CHUNKS, chunks)
         _write_jsonl(self.root / PASSAGES, passages)
         manifest.save(self.root / MANIFEST)

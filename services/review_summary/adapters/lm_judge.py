@@ -77,3 +77,16 @@ class LmJudgeEntailmentScorer:
         """Scores pairs from a worker thread (see the class docstring)."""
         loop = self._loop or asyncio.get_event_loop_policy().get_event_loop()
         return asyncio.run_coroutine_threadsafe(self.ascore(pairs), loop).result()
+
+
+def open_lm_judge(
+    *, client: LmClient | None = None, loop: asyncio.AbstractEventLoop | None = None
+) -> LmJudgeEntailmentScorer:
+    """The ``lm_judge`` scorer of review_summary's registry (see `adapters.scorers`).
+
+    Raises:
+        ValueError: No model-server client.
+    """
+    if client is None:
+        raise ValueError("the lm_judge scorer needs a model-server client")
+    return LmJudgeEntailmentScorer(client, loop=loop)

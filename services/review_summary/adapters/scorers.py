@@ -1,20 +1,31 @@
-"""NLI scorer registry: name -> factory; each factory imports its implementation only when
-chosen (torch stays out of processes that judge with the LM)."""
+"""The review_summary NLI scorers: `searchlm.nli`'s registry plus the LM judge.
+
+Opened through `searchlm.nli.open_scorer`, which imports only the chosen scorer (torch
+stays out of processes that judge with the LM) and fails one way, `ScorerUnavailableError`
+(a ValueError), naming the scorer.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from searchlm.lm.types import LmClient
+from searchlm.nli.registry import SCORERS as NLI_SCORERS
+from searchlm.nli.registry import open_scorer
 from searchlm.nli.types import EntailmentScorer
+
+SCORERS: dict[str, str] = {
+    **NLI_SCORERS,
+    "lm_judge": "services.review_summary.adapters.lm_judge:open_lm_judge",
+}
+"""default and hf (the local models of `searchlm.nli`) and lm_judge (the served LM)."""
 
 
 @dataclass(frozen=True)
 class ScorerContext:
-    """What a scorer factory may need.
+    """What a scorer may need.
 
     Attributes:
         client: The model-server client (lm_judge).
@@ -31,45 +42,17 @@ class ScorerContext:
     threads: int = 0
 
 
-def _default(ctx: ScorerContext) -> EntailmentScorer:
-    from searchlm.nli import load_default_scorer
-
-    kwargs: dict[str, Any] = {"device": ctx.device, "num_threads": ctx.threads or None}
-    if ctx.path:
-        kwargs["artefact"] = ctx.path
-    return load_default_scorer(**kwargs)
-
-
-def _huggingface(ctx: ScorerContext) -> EntailmentScorer:
-    if not ctx.path:
-        raise ValueError("the hf scorer needs a checkpoint directory (nli_path)")
-    from searchlm.nli import HuggingFaceEntailmentScorer
-
-    return HuggingFaceEntailmentScorer(ctx.path, device=ctx.device)
-
-
-def _lm_judge(ctx: ScorerContext) -> EntailmentScorer:
-    if ctx.client is None:
-        raise ValueError("the lm_judge scorer needs a model-server client")
-    from services.review_summary.adapters.lm_judge import LmJudgeEntailmentScorer
-
-    return LmJudgeEntailmentScorer(ctx.client, loop=ctx.loop)
-
-
-# Each factory imports its implementation itself, so only the chosen one is loaded.
-SCORERS: dict[str, Callable[[ScorerContext], EntailmentScorer]] = {
-    "default": _default,
-    "hf": _huggingface,
-    "lm_judge": _lm_judge,
-}
-
-
 def build_scorer(name: str, ctx: ScorerContext) -> EntailmentScorer:
-    """The scorer registered as `name`.
+    """The scorer registered as `name` (or at the "module:attribute" path `name`).
 
     Raises:
-        ValueError: Unknown name or missing context.
+        ScorerUnavailableError: Unknown name, missing context (lm_judge without a client),
+            or the scorer cannot be loaded; a ValueError.
     """
-    if name not in SCORERS:
-        raise ValueError(f"unknown NLI scorer {name!r}; choose one of {sorted(SCORERS)}")
-    return SCORERS[name](ctx)
+    # The judge runs on the model server: it takes the client, not a local model's options.
+    options: dict[str, Any] = (
+        {"client": ctx.client, "loop": ctx.loop}
+        if name == "lm_judge"
+        else {"path": ctx.path, "device": ctx.device, "threads": ctx.threads}
+    )
+    return open_scorer(name, registry=SCORERS, **options)

@@ -1,4 +1,4 @@
-"""Predictor sources: the file source works; in-process and gRPC say they are pending."""
+"""Predictor sources: the file source serves files; the live sources refuse what they cannot serve."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from eval.data.qa import QaItem
-from eval.errors import EvalError, InputFormatError, PredictorUnavailableError, RegistryError
+from eval.errors import EvalError, InputFormatError, PredictorUnavailableError
 from eval.predictors import PREDICTOR_SOURCES, PredictorRequest, build_predictor, choose_source
 from eval.predictors.file import MissingPredictionError, load_predictions
 from eval.predictors.protocols import QaPredictor, RewritePredictor, SummaryPredictor
 from eval.predictors.types import QaPrediction, RewritePrediction
+from searchlm.registry import RegistryError
 from tests.unit.eval.testdata import QA_PREDICTIONS, SUMMARY_ROWS, write_jsonl
 
 
@@ -95,3 +96,16 @@ def test_choose_source_prefers_grpc_when_a_target_is_given() -> None:
     assert choose_source(None, None) == "file"
     assert choose_source("inprocess", "localhost:1") == "inprocess"
     assert set(PREDICTOR_SOURCES) == {"file", "inprocess", "grpc"}
+
+
+def test_live_qa_predictor_converts_the_service_answer_to_a_prediction() -> None:
+    from eval.predictors.live import _QaPredictor
+    from services.free_qa.types import PlainAnswer
+
+    async def answer(question: str) -> PlainAnswer:
+        return PlainAnswer(None if question == "?" else "서울", ("p1",), question == "?")
+
+    predictor = _QaPredictor(answer)
+    assert isinstance(predictor, QaPredictor)
+    assert asyncio.run(predictor.predict(QaItem("q1", "수도는?", ("서울",)))) == QaPrediction("서울", ("p1",))
+    assert asyncio.run(predictor.predict(QaItem("q2", "?", ("a",)))) == QaPrediction(None, ("p1",), True)

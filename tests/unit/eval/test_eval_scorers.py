@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from eval.errors import ScorerUnavailableError
 from eval.scorers import SCORERS, load_scorer, scorer_model_id
+from searchlm.nli.registry import ScorerUnavailableError
 from tests.unit.eval.fakes import KeywordScorer
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator, Callable, Sequence
 
 import numpy as np
 
 from searchlm.lm.types import LmCompletion, LmDelta, LmResult, LmSampling, LmScore
 from searchlm.nli.types import NliScores
-from services.free_qa.adapters.bm25 import Bm25Index
 from services.free_qa.chunking import ChunkingConfig, chunk_passages
 from services.free_qa.retrieval import Corpus, HybridRetriever
 from services.free_qa.types import Hit, Passage
@@ -22,6 +23,36 @@ def words(text: str) -> list[str]:
     return [
         re.sub(r"(은|는|이|가|을|를|의|에|에서|도)$", "", w) for w in re.findall(r"[가-힣A-Za-z0-9]+", text)
     ]
+
+
+class FakeBm25:
+    """Okapi BM25 (k1 1.2, b 0.75) over pre-tokenised chunks: a `SparseRetriever` with no Kiwi.
+
+    The service's BM25 is `searchlm.search` (bm25s or Elasticsearch); this double keeps unit
+    tests of retrieval and answering free of Kiwi and of files.
+    """
+
+    def __init__(self, docs: Sequence[Sequence[str]], tokenize: Callable[[str], list[str]]) -> None:
+        self._tokenize, self._lengths = tokenize, [len(d) for d in docs]
+        self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for row, doc in enumerate(docs):
+            for term, tf in Counter(doc).items():
+                self._postings[term].append((row, tf))
+
+    def __len__(self) -> int:
+        return len(self._lengths)
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        n = len(self._lengths)
+        avg = sum(self._lengths) / max(n, 1)
+        scores: dict[int, float] = defaultdict(float)
+        for term in set(self._tokenize(query)):
+            postings = self._postings.get(term, [])
+            idf = math.log(1 + (n - len(postings) + 0.5) / (len(postings) + 0.5))
+            for row, tf in postings:
+                scores[row] += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * self._lengths[row] / avg))
+        best = sorted(scores.items(), key=lambda item: -item[1])[:k]
+        return [Hit(chunk_index=row, score=score) for row, score in best]
 
 
 def sentences(text: str) -> list[str]:
@@ -64,7 +95,7 @@ def make_retriever(passages: Sequence[Passage]) -> HybridRetriever:
     chunks = chunk_passages(passages, ChunkingConfig(max_chars=200), sentences)
     embedder = FakeEmbedder()
     dense = ExactIndex(embedder.embed_passages([c.indexed_text for c in chunks]))
-    sparse = Bm25Index([words(c.indexed_text) for c in chunks], words)
+    sparse = FakeBm25([words(c.indexed_text) for c in chunks], words)
     corpus = Corpus(chunks=chunks, passages={p.id: p for p in passages})
     return HybridRetriever(corpus=corpus, embedder=embedder, dense=dense, sparse=sparse)
 

@@ -12,7 +12,7 @@ import pytest
 
 from searchlm import context
 from searchlm.errors import InvalidRequestError, UpstreamUnavailableError
-from services.free_qa.adapters.kiwi_text import morphemes
+from services.free_qa.kiwi_text import morphemes
 from services.free_qa.pipeline import PipelineConfig, QaPipeline
 from services.free_qa.types import ABSTAIN_TEXT, QaRequest, QuestionKind
 from services.free_qa.validation import validate_request

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from searchlm.lm.types import LmScore
-from services.free_qa.adapters.kiwi_text import morphemes, split_sentences, terms
-from services.free_qa.build import DEMO_CORPUS
+from services.free_qa.factory import DEMO_CORPUS
+from services.free_qa.kiwi_text import morphemes, split_sentences, terms
 from services.free_qa.paraphrases import alternatives
 from services.free_qa.span_answerer import SpanAnswerer, SpanConfig
 from services.free_qa.span_features import question_case, type_score

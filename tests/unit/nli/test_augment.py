@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from searchlm.nli.augment import augment, extend_premise, identity, parse_names, swap_contradictions
-from searchlm.nli.data import NliExample
+from searchlm.nli.training.augment import augment, extend_premise, identity, parse_names, swap_contradictions
+from searchlm.nli.training.data import NliExample
 from searchlm.nli.types import LABELS
 
 E, N, C = (LABELS.index(x) for x in ("entailment", "neutral", "contradiction"))

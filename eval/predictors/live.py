@@ -1,22 +1,37 @@
-"""Predictions from live code: the services' pipelines in process, or their gRPC clients.
+"""Predictions from live code: each service's offline adapter in process, or its gRPC client.
 
-For ``inprocess`` each service builds its pipeline from its own settings and is
-wrapped in an object with an async ``predict(item)`` (see
-:mod:`eval.predictors.protocols`); for ``grpc`` the service's client (never its
-servicer) is wrapped the same way. Tasks call predictors through
-:func:`eval.concurrency.bounded_map` with ``--concurrency``.
+``inprocess`` builds the service's pipeline from its own settings
+(``services.<service>.offline``, ``SEARCHLM_<SERVICE>_*``); ``grpc`` asks a running service
+at ``--target`` through its client (never its servicer). Either is wrapped in an object
+with an async ``predict(item)`` (see :mod:`eval.predictors.protocols`) that turns the
+service's answer into eval's prediction type; services never import eval. Tasks call
+predictors through :func:`eval.concurrency.bounded_map` with ``--concurrency``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from eval.data.null_query import NullQueryItem
+from eval.data.qa import QaItem
 from eval.data.summaries import SummaryItem
 from eval.errors import PredictorUnavailableError
 from eval.predictors import PredictorRequest
-from eval.predictors.types import RewritePrediction, SummaryPrediction
+from eval.predictors.types import QaPrediction, RewritePrediction, SummaryPrediction
+
+
+class _Answer(Protocol):
+    """What free_qa's offline adapter and client return (``services.free_qa.types.PlainAnswer``)."""
+
+    @property
+    def text(self) -> str | None: ...
+
+    @property
+    def retrieved_ids(self) -> tuple[str, ...]: ...
+
+    @property
+    def abstained(self) -> bool: ...
 
 
 class _RewritePredictor:
@@ -39,6 +54,17 @@ class _SummaryPredictor:
         return SummaryPrediction(await self._summarize(list(item.reviews)))
 
 
+class _QaPredictor:
+    """Wraps an async ``answer(question) -> PlainAnswer`` as a ``QaPredictor``."""
+
+    def __init__(self, answer: Callable[[str], Awaitable[_Answer]]) -> None:
+        self._answer = answer
+
+    async def predict(self, item: QaItem) -> QaPrediction:
+        got = await self._answer(item.question)
+        return QaPrediction(answer=got.text, retrieved_ids=got.retrieved_ids, abstained=got.abstained)
+
+
 def _rewrite_inprocess() -> Any:
     from services.null_query.offline import InProcessRewriter  # settings from SEARCHLM_NULL_QUERY_*
 
@@ -48,7 +74,7 @@ def _rewrite_inprocess() -> Any:
 def _qa_inprocess() -> Any:
     from services.free_qa.offline import InProcessAnswerer  # settings from SEARCHLM_FREE_QA_*
 
-    return InProcessAnswerer()
+    return _QaPredictor(InProcessAnswerer().answer)
 
 
 def _summary_inprocess() -> Any:
@@ -64,9 +90,9 @@ def _rewrite_grpc(target: str) -> Any:
 
 
 def _qa_grpc(target: str) -> Any:
-    from services.free_qa.qa_client import FreeQaClient
+    from services.free_qa.free_qa_client import FreeQaClient
 
-    return FreeQaClient(target)
+    return _QaPredictor(FreeQaClient(target).answer)
 
 
 def _summary_grpc(target: str) -> Any:

@@ -16,7 +16,7 @@ held-out split is never augmented.
   and free_qa pack several reviews or passages into one premise.
 * ``minimal_pairs``: one predicate of a training sentence swapped for its
   antonym (contradiction) or synonym (entailment); see
-  :mod:`searchlm.nli.lexical`.
+  :mod:`searchlm.nli.training.lexical`.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
-from searchlm.nli.data import NliExample
-from searchlm.nli.lexical import minimal_pairs
+from searchlm.nli.training.data import NliExample
+from searchlm.nli.training.lexical import minimal_pairs
 from searchlm.nli.types import LABELS
 
 _ENTAILMENT = LABELS.index("entailment")

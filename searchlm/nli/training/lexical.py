@@ -20,10 +20,10 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
 
-from searchlm.nli.data import NliExample
+from searchlm.nli.training.data import NliExample
 from searchlm.nli.types import LABELS
+from searchlm.text import join, tokenize
 
 _ENTAILMENT = LABELS.index("entailment")
 _CONTRADICTION = LABELS.index("contradiction")
@@ -83,16 +83,9 @@ _NEGATION = {("않", "VX"), ("못", "MAG"), ("안", "MAG"), ("없", "VA"), ("못
 Morphemes = tuple[tuple[str, str], ...]
 
 
-@cache
-def _kiwi() -> Any:
-    from kiwipiepy import Kiwi
-
-    return Kiwi()
-
-
 def _stem(word: str) -> Morphemes:
     """Morphemes of a dictionary form without its final ending (깨끗하다 -> 깨끗/XR 하/XSA)."""
-    toks = [(t.form, t.tag) for t in _kiwi().tokenize(word)]
+    toks = [(t.form, t.tag) for t in tokenize(word)]
     if toks and toks[-1] == ("다", "EF"):
         toks = toks[:-1]
     return tuple(toks)
@@ -153,7 +146,7 @@ def swap_predicate(sentence: str, kind: str, rng: random.Random) -> str | None:
         The rewritten sentence, or None when no entry matches, the sentence
         has a negation, or the result does not differ.
     """
-    toks = _kiwi().tokenize(sentence)
+    toks = tokenize(sentence)
     morphs = [(t.form, t.tag) for t in toks]
     if any(m in _NEGATION for m in morphs):
         return None
@@ -166,7 +159,7 @@ def swap_predicate(sentence: str, kind: str, rng: random.Random) -> str | None:
     inside = [k for k, t in enumerate(toks) if t.start >= left and t.end <= right]
     before = [morphs[k] for k in inside if k < i]
     after = [morphs[k] for k in inside if k >= i + len(stem)]
-    word = str(_kiwi().join(_fix_adnominal(before + list(rng.choice(table[stem])) + after)))
+    word = join(_fix_adnominal(before + list(rng.choice(table[stem])) + after))
     out = sentence[:left] + word + sentence[right:]
     return out if out != sentence else None
 

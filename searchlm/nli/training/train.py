@@ -20,10 +20,7 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from searchlm.nli.augment import augment
-from searchlm.nli.data import NliExample, load_all, split_digest, split_examples
 from searchlm.nli.e5_bin import default_model_path, read_e5_image
-from searchlm.nli.metrics import nli_report
 from searchlm.nli.modeling import (
     ArtefactConfig,
     CrossEncoder,
@@ -33,9 +30,12 @@ from searchlm.nli.modeling import (
 )
 from searchlm.nli.scorer import predict_probs
 from searchlm.nli.tokenizer import E5Tokenizer
+from searchlm.nli.training.augment import augment
+from searchlm.nli.training.data import NliExample, load_all, split_digest, split_examples
+from searchlm.nli.training.metrics import nli_report
 
 LOG = logging.getLogger(__name__)
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 CHECKPOINT = "checkpoint.pt"
 

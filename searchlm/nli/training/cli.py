@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from searchlm.nli.train import TrainSettings
+from searchlm.nli.training.train import TrainSettings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -34,7 +34,7 @@ def _settings_from(args: argparse.Namespace) -> TrainSettings:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from searchlm.nli.train import train
+    from searchlm.nli.training.train import train
 
     out = train(_settings_from(args))
     print(f"artefact: {out}")
@@ -52,7 +52,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from searchlm.nli.evaluate import evaluate_artefact
+    from searchlm.nli.training.evaluate import evaluate_artefact
 
     report = evaluate_artefact(
         Path(args.artefact), Path(args.data_dir), num_threads=args.num_threads, dtype=args.dtype
@@ -62,7 +62,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify_base(args: argparse.Namespace) -> int:
-    from searchlm.nli.evaluate import verify_base_conversion
+    from searchlm.nli.training.evaluate import verify_base_conversion
 
     cosines = verify_base_conversion()
     print(json.dumps(cosines, ensure_ascii=False, indent=2))
@@ -72,7 +72,7 @@ def _cmd_verify_base(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with its four sub-commands."""
     from searchlm.nli.scorer import DEFAULT_ARTEFACT
-    from searchlm.nli.train import DEFAULT_DATA_DIR
+    from searchlm.nli.training.train import DEFAULT_DATA_DIR
 
     parser = argparse.ArgumentParser(prog="python -m searchlm.nli", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)

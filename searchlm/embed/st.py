@@ -1,4 +1,4 @@
-"""Any sentence-transformers model by path (GPU hosts; the package is not in the cpu extra)."""
+"""Any local sentence-transformers model (GPU hosts; the package is not in the cpu extra)."""
 
 from __future__ import annotations
 

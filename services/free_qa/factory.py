@@ -1,17 +1,22 @@
-"""Builds a QaPipeline from settings: the index (demo index on first use), embedder, LM, NLI."""
+"""Builds the pipeline from settings: the index (demo index on first use), embedder, LM, NLI."""
 
 from __future__ import annotations
 
-import importlib
+import asyncio
 import logging
 import shutil
+from contextlib import AsyncExitStack
 from pathlib import Path
 
+from searchlm.embed import open_embedder
+from searchlm.lm.grpc_client import make_lm_client
 from searchlm.lm.types import LmClient
+from searchlm.nli.registry import ScorerUnavailableError, open_scorer
 from searchlm.nli.types import EntailmentScorer
-from services.free_qa.adapters import kiwi_text
-from services.free_qa.adapters.store import IndexStore
-from services.free_qa.ingest import build_index, load_embedder
+from searchlm.search import BackendConfig
+from services.free_qa import kiwi_text
+from services.free_qa.adapters.store import IndexStore, sparse_kind
+from services.free_qa.ingest import build_index
 from services.free_qa.kinds import KindClassifier
 from services.free_qa.manifest import corpus_hash
 from services.free_qa.pipeline import PipelineConfig, QaPipeline
@@ -24,8 +29,19 @@ _log = logging.getLogger(__name__)
 
 DEMO_CORPUS = Path(__file__).resolve().parent / "demo" / "encyclopedia.jsonl"
 
-NLI_SCORERS: dict[str, str] = {"default": "searchlm.nli:load_default_scorer"}
-"""NLI scorer names; any other value is a module:attribute path ("none" turns NLI off)."""
+
+def search_config(settings: FreeQaSettings) -> BackendConfig:
+    """Where the BM25 side lives: embedded in the index directory, or an Elasticsearch index."""
+    return BackendConfig(kind=settings.backend, url=settings.es_url, index=settings.es_index)
+
+
+def _stale(store: IndexStore, source: Path, settings: FreeQaSettings) -> bool:
+    if not store.exists():
+        return True
+    manifest = store.manifest()
+    return manifest.sparse != sparse_kind(settings.backend) or manifest.corpus_sha256 != corpus_hash(
+        read_passages(source)
+    )
 
 
 def index_dir(settings: FreeQaSettings) -> Path:
@@ -35,7 +51,7 @@ def index_dir(settings: FreeQaSettings) -> Path:
     root = Path(settings.cache_dir).expanduser() / "demo-index"
     source = Path(settings.demo_corpus) if settings.demo_corpus else DEMO_CORPUS
     store = IndexStore(root)
-    if not store.exists() or store.manifest().corpus_sha256 != corpus_hash(read_passages(source)):
+    if _stale(store, source, settings):
         _log.info("building the demo index", extra={"index_dir": str(root), "source": str(source)})
         # rebuild: the demo corpus changed (or first start); embeddings of unchanged text are cached
         shutil.rmtree(root, ignore_errors=True)
@@ -45,19 +61,20 @@ def index_dir(settings: FreeQaSettings) -> Path:
             embedder_spec=settings.embedder,
             num_threads=settings.embedder_threads,
             progress=False,
+            sparse_kind=sparse_kind(settings.backend),
+            search=search_config(settings),
         )
     return root
 
 
 def load_scorer(spec: str) -> EntailmentScorer | None:
-    """The NLI scorer, or None when off or not available (checks fall back to lexical ones)."""
+    """The NLI scorer `open_scorer` opens, or None when off ("none") or not available: an absent
+    NLI model degrades support checks to lexical ones, it does not stop the service."""
     if spec == "none":
         return None
-    module, _, attr = NLI_SCORERS.get(spec, spec).partition(":")
     try:
-        factory = getattr(importlib.import_module(module), attr)
-        return factory() if callable(factory) else factory  # type: ignore[no-any-return]
-    except Exception as exc:  # an absent NLI model degrades checks, it does not stop the service
+        return open_scorer(spec)
+    except ScorerUnavailableError as exc:
         _log.warning(
             "NLI scorer unavailable; using lexical support checks", extra={"nli": spec, "error": str(exc)}
         )
@@ -66,9 +83,9 @@ def load_scorer(spec: str) -> EntailmentScorer | None:
 
 def build_pipeline(settings: FreeQaSettings, lm: LmClient | None) -> QaPipeline:
     """Wires the pipeline (slow: loads the index, embedder and NLI model)."""
-    embedder = load_embedder(settings.embedder, num_threads=settings.embedder_threads)
+    embedder = open_embedder(settings.embedder, num_threads=settings.embedder_threads)
     retrieval = RetrievalConfig(dense_weight=settings.dense_weight, sparse_weight=settings.sparse_weight)
-    retriever = IndexStore(index_dir(settings)).open_retriever(
+    retriever = IndexStore(index_dir(settings), search=search_config(settings)).open_retriever(
         embedder, config=retrieval, use_gpu=settings.use_gpu
     )
     retriever.retrieve("워밍업 질문", 1)  # loads Kiwi and the embedder now, not on the first request
@@ -91,3 +108,11 @@ def build_pipeline(settings: FreeQaSettings, lm: LmClient | None) -> QaPipeline:
         classifier=KindClassifier(lm if settings.kind_lm else None),
         tag=kiwi_text.morphemes,
     )
+
+
+async def load(settings: FreeQaSettings, resources: AsyncExitStack) -> QaPipeline:
+    """The pipeline of a server (`__main__`): the index (the demo index may take minutes to build),
+    embedder and NLI model load in a worker thread while health says NOT_SERVING."""
+    client = make_lm_client(settings)
+    resources.push_async_callback(client.close)
+    return await asyncio.to_thread(build_pipeline, settings, client)

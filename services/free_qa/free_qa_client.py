@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import grpc
 
 from searchlm.free_qa.v1 import free_qa_service_pb2 as pb
 from searchlm.free_qa.v1 import free_qa_service_pb2_grpc as pb_grpc
 from searchlm.serving.settings import DEFAULT_MAX_MESSAGE_BYTES, message_size_options
 from services.free_qa.citations import strip_markers
+from services.free_qa.types import PlainAnswer
 
 
 class FreeQaClient:
-    """A `QaPredictor` that asks a live free_qa service.
+    """Asks a live free_qa service, for offline evaluation.
 
     Args:
         target: host:port of the service.
@@ -28,15 +27,13 @@ class FreeQaClient:
         self._stub = pb_grpc.FreeQaServiceStub(self._channel)
         self._timeout = timeout
 
-    async def predict(self, item: Any) -> Any:
-        """Answers one eval item as an `eval.predictors.types.QaPrediction`."""
-        from eval.predictors.types import QaPrediction
-
-        request = pb.AnswerQuestionRequest(question=item.question[:512])
+    async def answer(self, question: str) -> PlainAnswer:
+        """Answers one question (its first 512 characters)."""
+        request = pb.AnswerQuestionRequest(question=question[:512])
         reply = await self._stub.AnswerQuestion(request, timeout=self._timeout)
         no_answer = reply.abstained or reply.degraded
-        return QaPrediction(
-            answer=None if no_answer else strip_markers(reply.answer),
+        return PlainAnswer(
+            text=None if no_answer else strip_markers(reply.answer),
             retrieved_ids=tuple(reply.retrieved_passage_ids) or tuple(c.passage_id for c in reply.citations),
             abstained=reply.abstained,
         )

@@ -1,0 +1,127 @@
+"""The process-wide Kiwi and the operations the project uses (see the package docstring)."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+_lock = threading.RLock()
+
+# Connective endings where a sentence carries two claims of its own ("맛은 좋지만 양이 적다"
+# claims both), so each clause can be checked separately.
+CLAUSE_ENDINGS = frozenset({"지만", "는데", "은데", "으나", "고", "으며", "며"})
+
+
+class Token(Protocol):
+    """What the project reads of a Kiwi token: surface form, POS tag and character span."""
+
+    form: str
+    tag: str
+    start: int
+    len: int
+    end: int
+
+
+@functools.cache
+def _build() -> Any:
+    try:
+        from kiwipiepy import Kiwi
+    except ImportError as exc:  # pragma: no cover - kiwipiepy is in the cpu extra
+        raise ImportError("Korean text analysis needs kiwipiepy: pip install kiwipiepy") from exc
+    return Kiwi()
+
+
+def get_kiwi() -> Any:
+    """The process-wide Kiwi instance (built on first use); hold `kiwi_lock()` around calls on it."""
+    with _lock:
+        return _build()
+
+
+def kiwi_lock() -> threading.RLock:
+    """The lock every call on the shared Kiwi is made under (re-entrant)."""
+    return _lock
+
+
+def tokenize(text: str) -> list[Token]:
+    """Kiwi morphemes of `text` (form, tag, start, len), in order."""
+    with _lock:
+        return list(_build().tokenize(text))
+
+
+def tokenize_many(texts: Sequence[str]) -> list[list[Token]]:
+    """`tokenize` of many texts in one Kiwi batch (much faster for bulk indexing)."""
+    if not texts:
+        return []
+    with _lock:
+        return [list(tokens) for tokens in _build().tokenize(list(texts))]
+
+
+def sentences(text: str) -> list[str]:
+    """Kiwi's sentence split of `text`, stripped, empty ones dropped."""
+    if not text.strip():
+        return []
+    with _lock:
+        found = _build().split_into_sents(text)
+    return [s.text.strip() for s in found if s.text.strip()]
+
+
+def clauses(sentence: str, *, min_chars: int = 3) -> list[str]:
+    """A sentence cut after contrastive/listing connectives, each clause closed as a statement.
+
+    "맛은 좋지만 양이 적다" -> ["맛은 좋다", "양이 적다"]. A connective followed by an
+    auxiliary verb ("받고 있다", "살고 싶지 않다") continues its clause; a clause shorter
+    than `min_chars` stays with its neighbour.
+    """
+    tokens = tokenize(sentence)
+    parts, start = [], 0
+    for i, t in enumerate(tokens):
+        end = t.start + t.len
+        if t.tag != "EC" or t.form not in CLAUSE_ENDINGS or sentence[end : end + 1] != " ":
+            continue
+        if i + 1 < len(tokens) and tokens[i + 1].tag.startswith("VX"):
+            continue
+        if t.start - start >= min_chars and len(sentence) - end >= min_chars:
+            parts.append(sentence[start : t.start].strip() + "다")
+            start = end
+    parts.append(sentence[start:].strip())
+    return [p for p in parts if p]
+
+
+def space(text: str, *, reset_whitespace: bool = False) -> str:
+    """Kiwi's spacing correction of `text` (from scratch when `reset_whitespace`)."""
+    with _lock:
+        return str(_build().space(text, reset_whitespace=reset_whitespace))
+
+
+def analyze(text: str, *, top_n: int = 1, typos: str | None = None) -> list[tuple[list[Token], float]]:
+    """The `top_n` best analyses of `text` with their scores; `typos` names a Kiwi typo set."""
+    with _lock:
+        kiwi = _build()
+        found = kiwi.analyze(text, top_n=top_n, typos=typos) if typos else kiwi.analyze(text, top_n=top_n)
+    return [(list(tokens), float(score)) for tokens, score in found]
+
+
+def join(morphemes: Sequence[tuple[str, str]]) -> str:
+    """Surface text of (form, tag) morphemes, re-conjugated by Kiwi (깨끗/XR 하/XSA 다/EF -> 깨끗하다)."""
+    with _lock:
+        return str(_build().join(list(morphemes)))
+
+
+# Content morphemes: nouns, verb/adjective stems, roots, foreign words, numbers, determiners and
+# adverbs. Particles and endings are dropped, which makes "세종대왕은" and "세종대왕이" one term.
+_CONTENT_TAGS = ("NN", "NP", "NR", "VV", "VA", "XR", "SL", "SN", "SH", "MM", "MAG")
+
+
+def content_terms(text: str) -> list[str]:
+    """Lower-cased content morphemes of `text`, analysed whole; verb and adjective stems get 다.
+
+    "만들었다" and "만든" both give "만들다", so a question and a passage meet on the verb.
+    """
+    out = []
+    for token in tokenize(text):
+        if token.tag.startswith(_CONTENT_TAGS):
+            form = token.form.lower()
+            out.append(form + "다" if token.tag in ("VV", "VA") else form)
+    return out

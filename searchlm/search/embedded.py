@@ -72,7 +72,10 @@ class _Built:
             return []
         k = min(k, self.bm25.scores["num_docs"])
         ids, scores = self.bm25.retrieve([known], k=k, show_progress=False)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
+        hits = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
+        # bm25s's top-k leaves equal scores in no set order; the earlier document first makes
+        # results reproducible (encyclopedias hold duplicate paragraphs that tie exactly).
+        return sorted(hits, key=lambda hit: (-hit[1], hit[0]))
 
 
 class EmbeddedBm25Backend:

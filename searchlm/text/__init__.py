@@ -18,6 +18,7 @@ from searchlm.text.kiwi import (
     space,
     tokenize,
     tokenize_many,
+    warm,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "space",
     "tokenize",
     "tokenize_many",
+    "warm",
 ]

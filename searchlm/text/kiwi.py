@@ -39,6 +39,11 @@ def get_kiwi() -> Any:
         return _build()
 
 
+def warm() -> None:
+    """Builds the process-wide Kiwi now (a server's start-up), not in its first request."""
+    tokenize("워밍업 문장입니다.")
+
+
 def kiwi_lock() -> threading.RLock:
     """The lock every call on the shared Kiwi is made under (re-entrant)."""
     return _lock

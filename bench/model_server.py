@@ -243,7 +243,16 @@ def _wait_http(url: str, process: subprocess.Popen[bytes], timeout: float = 120)
 
 
 def _env(settings: ModelServerSettings) -> dict[str, str]:
-    fields = ("engine", "model_path", "threads", "max_batch_size", "context_length", "device", "max_waiting")
+    fields = (
+        "engine",
+        "model_path",
+        "threads",
+        "max_batch_size",
+        "context_length",
+        "device",
+        "max_waiting",
+        "fast_mode",
+    )
     return {f"{PREFIX}{f.upper()}": str(getattr(settings, f)) for f in fields}
 
 
@@ -281,7 +290,12 @@ def decode_ceiling(settings: ModelServerSettings, batch: int = 16, steps: int = 
     path = Path(settings.model_path) if settings.model_path else _packaged_gguf()
     n_seq = batch + 1
     ctx = LlamaContext(
-        path, n_ctx=n_seq * settings.context_length, n_seq_max=n_seq, n_batch=256, threads=settings.threads
+        path,
+        n_ctx=n_seq * settings.context_length,
+        n_seq_max=n_seq,
+        n_batch=256,
+        threads=settings.threads,
+        fast=settings.fast_mode,
     )
     try:
         prompt_ids = ctx.tokenize(prompt(0), add_bos=True)
@@ -385,26 +399,41 @@ def main() -> None:
     parser.add_argument(
         "--ceiling-only", action="store_true", help="llama.cpp: only the raw decode ceiling (batch 1 vs 16)"
     )
+    parser.add_argument(
+        "--fast-mode",
+        action="store_true",
+        help="llama.cpp: also measure FAST_MODE (repacking, flash attention, unified KV) in the same run",
+    )
     args = parser.parse_args()
     print(f"# model server benchmark: {MAX_TOKENS}-token outputs, {args.threads} threads")
     for engine in args.engine.split(","):
-        settings = ModelServerSettings(
-            engine=engine,
-            threads=args.threads,
-            context_length=1024,
-            max_waiting=64,
-            device="cpu",
-            max_batch_size=16,
-        )
-        if args.ceiling_only:
-            report_ceiling(*decode_ceiling(settings))
-            continue
-        if engine == "transformers":
-            settings.model_path = _small_model()
-            title = "transformers engine, random-weights Llama (4 layers, hidden 256)"
-        else:
-            title = "llamacpp engine, Gemma 3 270M Q4_K_M"
-        report(title, bench_engine(settings, args.requests))
+        modes = [False, True] if args.fast_mode and engine == "llamacpp" else [False]
+        for fast in modes:
+            run_engine(engine, args, fast=fast)
+
+
+def run_engine(engine: str, args: argparse.Namespace, *, fast: bool) -> None:
+    """One engine's figures (llama.cpp: bit-exact or FAST_MODE context)."""
+    settings = ModelServerSettings(
+        engine=engine,
+        threads=args.threads,
+        context_length=1024,
+        max_waiting=64,
+        device="cpu",
+        max_batch_size=16,
+        fast_mode=fast,
+    )
+    mode = ", FAST_MODE" if fast else ""
+    if args.ceiling_only:
+        print(f"\n{engine}{mode}")
+        report_ceiling(*decode_ceiling(settings))
+        return
+    if engine == "transformers":
+        settings.model_path = _small_model()
+        title = "transformers engine, random-weights Llama (4 layers, hidden 256)"
+    else:
+        title = f"llamacpp engine, Gemma 3 270M Q4_K_M{mode}"
+    report(title, bench_engine(settings, args.requests))
 
 
 if __name__ == "__main__":

@@ -36,6 +36,9 @@ class ModelServerSettings(ServerSettings):
     """llamacpp: shortest prompt cached, and shortest cached prefix worth reusing."""
     prefill_chunk: int = 128
     """llamacpp: prompt tokens evaluated per step, bounding how long running decodes wait."""
+    fast_mode: bool = False
+    """llamacpp: repacked weights, flash attention, unified KV: faster at large batches, but greedy
+    output in a batch is no longer bit-identical to the same request alone. Off by default."""
     tensor_parallel_size: int = 1
     """TensorRT-LLM tensor-parallel degree (GPUs per stage)."""
     pipeline_parallel_size: int = 1

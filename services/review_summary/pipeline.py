@@ -117,8 +117,6 @@ class ReviewSummaryPipeline:
             default_language=settings.default_language,
             default_max_chars=settings.default_max_chars,
             max_chars_limit=settings.max_chars_limit,
-            max_reviews=cleaning.max_reviews,
-            max_review_chars=cleaning.max_review_chars,
         )
 
     async def run(self, request: SummaryRequest) -> SummaryResult:

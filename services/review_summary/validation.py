@@ -24,16 +24,12 @@ class Limits:
         default_language: Used when the request leaves `language` empty.
         default_max_chars: Used when the request leaves `max_chars` at 0.
         max_chars_limit: Largest `max_chars`.
-        max_reviews: Most reviews in one request.
-        max_review_chars: Longest review text.
     """
 
     languages: frozenset[str]
     default_language: str = "ko"
     default_max_chars: int = 60
     max_chars_limit: int = 500
-    max_reviews: int = 200
-    max_review_chars: int = 5000
 
 
 def _check_length(field: str, value: str, limit: int) -> None:
@@ -80,8 +76,8 @@ def validate_identifiers(request: SummaryRequest) -> SummaryRequest:
 def validate_request(request: SummaryRequest, limits: Limits) -> None:
     """Raises `InvalidRequestError` naming the first invalid field of `request`.
 
-    Identifier lengths first, then language and max_chars (after defaults), then the inline
-    reviews; reviews read from the store are checked when they are cleaned.
+    Identifier lengths first, then language and max_chars (after defaults). The reviews,
+    inline or from the store, are checked once, by `validate_reviews` when they are cleaned.
     """
     validate_identifiers(request)
     language = request.language or limits.default_language
@@ -90,7 +86,3 @@ def validate_request(request: SummaryRequest, limits: Limits) -> None:
     max_chars = request.max_chars or limits.default_max_chars
     if not 10 <= max_chars <= limits.max_chars_limit:
         raise InvalidRequestError("max_chars", f"must be 10..{limits.max_chars_limit}, got {max_chars}")
-    if not request.product_id:
-        validate_reviews(
-            request.reviews, max_reviews=limits.max_reviews, max_review_chars=limits.max_review_chars
-        )

@@ -39,12 +39,14 @@ SPARSE_KINDS: dict[str, str] = {
 the embedded index lives in `<index>/search`, the Elasticsearch one in the cluster)."""
 
 
+_MANIFEST_NAMES = {kind: name for name, kind in SPARSE_KINDS.items()}
+
+
 def sparse_kind(backend: str) -> str:
     """The manifest name for a `searchlm.search` backend kind."""
-    for name, kind in SPARSE_KINDS.items():
-        if kind == backend:
-            return name
-    raise ValueError(f"unknown search backend {backend!r}; one of {', '.join(SPARSE_KINDS.values())}")
+    if backend not in _MANIFEST_NAMES:
+        raise ValueError(f"unknown search backend {backend!r}; one of {', '.join(_MANIFEST_NAMES)}")
+    return _MANIFEST_NAMES[backend]
 
 
 def _write_jsonl(path: Path, rows: Iterable[object]) -> None:

@@ -31,13 +31,13 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import grpc
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.decode_ceiling import decode_ceiling, report_ceiling  # noqa: E402
 from model_server.engines import load_engine_class  # noqa: E402
 from model_server.settings import ModelServerSettings  # noqa: E402
 from model_server.types import SamplingParams  # noqa: E402
@@ -276,61 +276,6 @@ def bench_engine(settings: ModelServerSettings, requests: int) -> list[Run]:
         _progress(runs[-1])
         report_ceiling(*decode_ceiling(settings))
     return runs
-
-
-def decode_ceiling(settings: ModelServerSettings, batch: int = 16, steps: int = 48) -> tuple[float, float]:
-    """Raw `llama_decode` tokens/s at batch 1 and at `batch`: the most batching can give here.
-
-    The engine's own context settings (one KV stream per sequence, the same cell count),
-    greedy argmax only: no sampling, no scheduling, no gRPC. The ratio of the two bounds any
-    concurrency-16 against one-at-a-time figure on this machine.
-    """
-    from model_server.engines.llamacpp_context import LlamaContext
-
-    path = Path(settings.model_path) if settings.model_path else _packaged_gguf()
-    n_seq = batch + 1
-    ctx = LlamaContext(
-        path,
-        n_ctx=n_seq * settings.context_length,
-        n_seq_max=n_seq,
-        n_batch=256,
-        threads=settings.threads,
-        fast=settings.fast_mode,
-    )
-    try:
-        prompt_ids = ctx.tokenize(prompt(0), add_bos=True)
-        return _decode_rate(ctx, prompt_ids, 1, steps), _decode_rate(ctx, prompt_ids, batch, steps)
-    finally:
-        ctx.close()
-
-
-def _decode_rate(ctx: Any, prompt_ids: list[int], batch: int, steps: int) -> float:
-    last = []
-    for seq in range(batch):
-        ctx.remove(seq)
-        n = len(prompt_ids)
-        ctx.decode(prompt_ids, range(n), [seq] * n, [False] * (n - 1) + [True])
-        last.append(int(ctx.logits(n - 1).argmax()))
-    position = len(prompt_ids)
-    start = time.perf_counter()
-    for _ in range(steps):
-        ctx.decode(last, [position] * batch, list(range(batch)), [True] * batch)
-        last = [int(ctx.logits(i).argmax()) for i in range(batch)]
-        position += 1
-    rate = batch * steps / (time.perf_counter() - start)
-    for seq in range(batch):
-        ctx.remove(seq)
-    return rate
-
-
-def report_ceiling(single: float, batched: float) -> None:
-    """Prints the raw decode ceiling measured in this run."""
-    print(
-        f"\nraw llama_decode ceiling (greedy argmax, no sampling or scheduling): batch 1 {single:.1f} "
-        f"tok/s, batch 16 {batched:.1f} tok/s = {batched / single:.2f}x, the most continuous batching "
-        "can give on this machine",
-        flush=True,
-    )
 
 
 def _packaged_gguf() -> Path:

@@ -30,7 +30,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -39,10 +38,13 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1 import health_pb2
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.integration.harness import ServerProcess, health_status  # noqa: E402
+
 POLL_SECONDS = 0.05
 MS = "SEARCHLM_MODEL_SERVER_"
 SERVICES = (
@@ -119,26 +121,6 @@ class Start:
     e5_seconds: float | None
 
 
-@dataclass
-class Running:
-    """A started server: its process, gRPC target and scratch folder."""
-
-    process: subprocess.Popen[bytes]
-    target: str
-    workdir: Path
-
-    def stop(self, timeout: float = 30) -> None:
-        """SIGTERM, then SIGKILL if it outlives the timeout."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        shutil.rmtree(self.workdir, ignore_errors=True)
-
-
 def child_env(root: Path, extra: dict[str, str]) -> dict[str, str]:
     """The environment of every child: this one, the tree first on PYTHONPATH, then `extra`."""
     path = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH", "")) if p)
@@ -169,18 +151,6 @@ def memory_mib(pid: int) -> tuple[float, float]:
     return fields["VmRSS"], fields["VmHWM"]
 
 
-def is_serving(target: str) -> bool:
-    """Whether the overall health service of `target` answers SERVING (a fresh channel each time)."""
-    with grpc.insecure_channel(target) as channel:
-        try:
-            reply = health_pb2_grpc.HealthStub(channel).Check(
-                health_pb2.HealthCheckRequest(service=""), timeout=1
-            )
-        except grpc.RpcError:
-            return False
-    return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
-
-
 def constructions(log: Path) -> dict[str, list[float]]:
     """Constructor seconds by class name, from the bootstrap's log."""
     built: dict[str, list[float]] = {"Kiwi": [], "E5": []}
@@ -191,9 +161,14 @@ def constructions(log: Path) -> dict[str, list[float]]:
     return built
 
 
+def _stop(server: ServerProcess) -> None:
+    server.stop()
+    shutil.rmtree(server.workdir, ignore_errors=True)
+
+
 def start(
     module: str, prefix: str, env: dict[str, str], args: argparse.Namespace, label: str, run: int
-) -> tuple[Running, Start]:
+) -> tuple[ServerProcess, Start]:
     """Spawns `module` on free ports and waits for SERVING; the server is left running.
 
     Raises:
@@ -216,21 +191,21 @@ def start(
         process = subprocess.Popen(
             argv, cwd=args.root, env=child_env(args.root, settings), stdout=log, stderr=subprocess.STDOUT
         )
-    running = Running(process, "", workdir)
+    server = ServerProcess(process, 0, -1, log_path, workdir)  # the port comes from the port file
     try:
-        figures = wait_serving(running, port_file, track, began, args, label, run)
+        figures = wait_serving(server, port_file, track, began, args, label, run)
     except RuntimeError as error:
-        tail = log_path.read_text(errors="replace")[-4000:]
-        running.stop(timeout=5)
+        tail = server.logs()[-4000:]
+        _stop(server)
         raise RuntimeError(f"{label}: {error}; its log ends:\n{tail}") from None
     except BaseException:  # Ctrl-C: leave no server behind
-        running.stop(timeout=5)
+        _stop(server)
         raise
-    return running, figures
+    return server, figures
 
 
 def wait_serving(
-    running: Running,
+    server: ServerProcess,
     port_file: Path,
     track: Path,
     began: float,
@@ -244,16 +219,16 @@ def wait_serving(
         RuntimeError: when the process exits or is not SERVING within --timeout.
     """
     while time.monotonic() - began < args.timeout:
-        if running.process.poll() is not None:
-            raise RuntimeError(f"exited with {running.process.returncode}")
-        if not running.target and port_file.exists():
+        if server.process.poll() is not None:
+            raise RuntimeError(f"exited with {server.process.returncode}")
+        if not server.grpc_port and port_file.exists():
             try:
-                running.target = f"127.0.0.1:{json.loads(port_file.read_text())['grpc_port']}"
+                server.grpc_port = int(json.loads(port_file.read_text())["grpc_port"])
             except (ValueError, KeyError):
                 pass  # half written
-        if running.target and is_serving(running.target):
+        if server.grpc_port and health_status(server.target) == health_pb2.HealthCheckResponse.SERVING:
             seconds = time.monotonic() - began
-            rss, peak = memory_mib(running.process.pid)
+            rss, peak = memory_mib(server.process.pid)
             built = None if args.plain else constructions(track)
             return Start(
                 label,
@@ -274,8 +249,8 @@ def measure(
     module: str, prefix: str, env: dict[str, str], args: argparse.Namespace, label: str, run: int
 ) -> Start:
     """One start of a service, stopped again once measured."""
-    running, figures = start(module, prefix, env, args, label, run)
-    running.stop()
+    server, figures = start(module, prefix, env, args, label, run)
+    _stop(server)
     print_row(figures)
     return figures
 
@@ -295,7 +270,7 @@ def repeat(run: int, args: argparse.Namespace, cache_dir: Path) -> list[Start]:
                     out.append(measure(module, prefix, env, args, "free_qa (first start)", run))
             out.append(measure(module, prefix, env, args, name, run))
     finally:
-        model.stop()
+        _stop(model)
     return out
 
 

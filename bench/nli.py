@@ -51,13 +51,12 @@ def throughput(scorer: object, pairs: list[tuple[str, str]], rounds: int = 2) ->
 
 
 def heldout_sample(data_dir: Path, n: int) -> list[tuple[str, str]]:
-    """First ``n`` held-out pairs of the shipped artefact, or [] without data."""
-    from searchlm.nli.scorer import DEFAULT_ARTEFACT
-    from searchlm.nli.training.evaluate import heldout_pairs
+    """First ``n`` test pairs (KLUE-NLI dev, held out), or [] without data."""
+    from searchlm.nli.training.data import load_test
 
     if not (data_dir / "klue-nli").is_dir():
         return []
-    return heldout_pairs(DEFAULT_ARTEFACT, data_dir)[0][:n]
+    return [(e.premise, e.hypothesis) for e in load_test(data_dir)[:n]]
 
 
 def measure(scorer: object, args: argparse.Namespace, natural: list[tuple[str, str]]) -> dict[str, object]:

@@ -17,16 +17,17 @@ from rich.table import Table as RichTable
 
 from eval.errors import EvalError
 from eval.metrics.faithfulness import ClaimCheckSettings
+from eval.metrics.premise import PackingSizes
 from eval.report import compare as comparing
 from eval.report.markdown import interval
 from eval.report.results import load_results
 from eval.runner import default_run_dir, run_and_write
-from eval.tasks import faithfulness, nli, null_query, qa, rouge
+from eval.tasks import faithfulness, nli, null_query, premise, qa, rouge
 from eval.tasks.common import PredictionSettings
 
 app = typer.Typer(
     name="eval",
-    help="Offline evaluation of searchlm: rouge, nli, faithfulness, qa, null-query; compare runs.",
+    help="Offline evaluation of searchlm: rouge, nli, faithfulness, premise, qa, null-query; compare runs.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -122,7 +123,7 @@ def _files(data: Path, predictions: Path | None = None) -> dict[str, Path]:
 
 def _finish(
     task: str, run: Callable[[], Any], settings: Any, files: Mapping[str, Path], out: Path | None
-) -> None:
+) -> dict[str, Any]:
     out_dir = out or default_run_dir(task)
     results = run_and_write(run, settings=settings, files=files, out_dir=out_dir)
     _print_figures(results)
@@ -131,6 +132,7 @@ def _finish(
     _out.print(
         f"wrote {out_dir}/ (results.json, report.md, {len(results['plots'])} plot(s))", highlight=False
     )
+    return results
 
 
 def _print_figures(results: Mapping[str, Any]) -> None:
@@ -215,6 +217,59 @@ def faithfulness_command(
         samples,
     )
     _finish("faithfulness", lambda: faithfulness.run(settings), settings, _files(data, predictions), out)
+
+
+@app.command("premise")
+@friendly_errors
+def premise_command(
+    data: DataArg,
+    calibration: Annotated[
+        Path,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="KLUE-NLI file the thresholds are chosen on (never the reported file).",
+        ),
+    ] = premise.DEFAULT_CALIBRATION,
+    calibration_size: Annotated[int, typer.Option(min=2, help="Seeded sample of calibration items.")] = 600,
+    k: Annotated[int, typer.Option("--k", min=1, help="Distractor reviews around each claim's review.")] = 4,
+    limit: Annotated[int | None, typer.Option(min=2, help="Seeded sample of reported items.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of distractors, positions and samples.")] = 13,
+    premise_chars: Annotated[
+        int, typer.Option(min=1, help="Longest packed premise (review_summary's setting).")
+    ] = PackingSizes.premise_chars,
+    chunk_chars: Annotated[
+        int, typer.Option(min=1, help="Longest review chunk (review_summary's setting).")
+    ] = PackingSizes.chunk_chars,
+    scorer: ScorerOpt = "default",
+    threads: Annotated[
+        int, typer.Option(min=0, help="torch CPU threads of the scorer (0: its default).")
+    ] = 0,
+    batch_size: Annotated[int, typer.Option(min=1, help="Pairs per score() call.")] = 512,
+    fmt: FormatOpt = "auto",
+    samples: SamplesOpt = 5,
+    out: OutOpt = None,
+) -> None:
+    """Multi-review faithfulness: ROUGE-1 vs NLI per sentence, per review and on packed premises."""
+    settings = _valid(
+        premise.PremiseSettings,
+        data,
+        calibration,
+        fmt,
+        scorer,
+        k,
+        limit,
+        calibration_size,
+        seed,
+        _valid(PackingSizes, chunk_chars, premise_chars),
+        threads,
+        batch_size,
+        samples,
+    )
+    files = {"data": data, "calibration": calibration}
+    results = _finish("premise", lambda: premise.run(settings), settings, files, out)
+    _out.print(results["details"]["verdict"], highlight=False, soft_wrap=True)
 
 
 @app.command("qa")

@@ -7,7 +7,7 @@ name too (the attribute may be a scorer instance, a class or a zero-argument fac
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from searchlm.nli.types import EntailmentScorer
@@ -18,15 +18,20 @@ SCORERS: dict[str, str] = {
 }
 
 
-def load_scorer(name: str) -> EntailmentScorer:
+def load_scorer(name: str, **options: Any) -> EntailmentScorer:
     """Return the scorer registered as ``name`` (or at the dotted path ``name``).
+
+    Args:
+        name: Registry name or ``module:attribute`` path.
+        **options: Passed to the scorer's factory (``threads`` for the registered ones);
+            none by default, so zero-argument factories keep working.
 
     Raises:
         searchlm.nli.ScorerUnavailableError: It cannot be imported, built, or has no ``score``.
     """
     from searchlm.nli.registry import open_scorer
 
-    return open_scorer(name, registry=SCORERS)
+    return open_scorer(name, registry=SCORERS, **options)
 
 
 def scorer_model_id(scorer: object, name: str) -> str:

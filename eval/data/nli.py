@@ -1,6 +1,7 @@
 """NLI items from KLUE-NLI JSON, KorNLI TSV or JSONL.
 
-* KLUE-NLI: a JSON array of ``{guid, source, premise, hypothesis, gold_label}``.
+* KLUE-NLI: a JSON array of ``{guid, source, premise, hypothesis, gold_label}`` (the
+  train file names the sub-corpus ``genre``, the dev file ``source``; both are read).
 * KorNLI: TSV ``sentence1 \\t sentence2 \\t gold_label`` (quoting disabled).
 * JSONL: one KLUE-style object per line (``id`` accepted for ``guid``).
 """
@@ -25,7 +26,7 @@ class NliItem:
         premise: Premise sentence.
         hypothesis: Hypothesis sentence.
         gold: One of ``entailment``, ``neutral``, ``contradiction``.
-        source: Sub-corpus (KLUE ``source``; the file name for KorNLI).
+        source: Sub-corpus (KLUE ``source`` or ``genre``; the file name for KorNLI).
         line: Line in the data file.
     """
 
@@ -51,7 +52,7 @@ def _from_record(record: Record, default_source: str) -> NliItem:
         premise=record.text("premise"),
         hypothesis=record.text("hypothesis"),
         gold=_label(record.path, record.line, record.text("gold_label")),
-        source=record.optional_text("source") or default_source,
+        source=record.optional_text("source") or record.optional_text("genre") or default_source,
         line=record.line,
     )
 

@@ -9,6 +9,7 @@ strict), and split sentences for ROUGE-Lsum with Kiwi too.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -51,6 +52,18 @@ TOKENIZERS: dict[str, Callable[..., Tokenizer]] = {
     "ko": _kiwi_tokenizer,
     "en": EnglishTokenizer,
 }
+
+
+def unigram_precision(prediction: Sequence[str], reference: Sequence[str]) -> float:
+    """ROUGE-1 precision: clipped token overlap over the prediction's token count.
+
+    The same count rouge-score makes for ``rouge1`` (``precision``), on tokens already
+    produced by one of ``TOKENIZERS``; an empty prediction scores 0.
+    """
+    if not prediction:
+        return 0.0
+    overlap = sum((Counter(prediction) & Counter(reference)).values())
+    return overlap / len(prediction)
 
 
 class RougeMetric:

@@ -8,7 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from searchlm.injection import looks_like_instruction
-from searchlm.nli.types import EntailmentScorer, NliScores
+from searchlm.nli.types import EntailmentScorer
+from searchlm.nli.verdict import SHIPPED_THRESHOLDS, SourceTally, Thresholds
+from searchlm.nli.verdict import Verdict as NliVerdict
 
 Terms = Callable[[str], list[str]]
 Splitter = Callable[[str], list[str]]
@@ -76,7 +78,8 @@ class SupportChecker:
     Args:
         scorer: NLI model, or None.
         terms: Content-term tokenizer.
-        min_entailment: Entailment probability that counts as support.
+        thresholds: NLI pair thresholds (`searchlm.nli.verdict`); a claim is supported
+            when its verdict over the premises is ``entailed``.
         min_overlap: Term overlap that counts as support without NLI.
     """
 
@@ -85,11 +88,11 @@ class SupportChecker:
         scorer: EntailmentScorer | None,
         terms: Terms,
         *,
-        min_entailment: float = 0.5,
+        thresholds: Thresholds = SHIPPED_THRESHOLDS,
         min_overlap: float = 0.6,
     ) -> None:
         self._scorer, self._terms = scorer, terms
-        self._min_entailment, self._min_overlap = min_entailment, min_overlap
+        self._thresholds, self._min_overlap = thresholds, min_overlap
 
     def check(self, claim: str, premises: Sequence[str]) -> Support:
         """Checks a claim (answer text without markers) against the cited premises."""
@@ -99,8 +102,8 @@ class SupportChecker:
         if any(squashed in p.replace(" ", "") for p in premises):
             return Support(True, 0.9, "contained")
         if self._scorer is not None:
-            best = max(s.entailment for s in self._scorer.score([(p, claim) for p in premises]))
-            return Support(best >= self._min_entailment, best, "nli")
+            tally = _tally(self._scorer, claim, premises, self._thresholds)
+            return Support(tally.verdict() is NliVerdict.ENTAILED, tally.entailment, "nli")
         overlap = max(lexical_overlap(claim, p, self._terms) for p in premises)
         return Support(overlap >= self._min_overlap, overlap, "overlap")
 
@@ -114,15 +117,35 @@ class Verdict:
     premise_index: int
 
 
-def judge_yes_no(scorer: EntailmentScorer, statement: str, premises: Sequence[str]) -> Verdict | None:
-    """The most decisive premise's NLI verdict on a statement; None without premises."""
+def _tally(
+    scorer: EntailmentScorer, statement: str, premises: Sequence[str], thresholds: Thresholds
+) -> SourceTally:
+    """Each premise (its index as the source) on one side of the statement."""
+    tally = SourceTally(thresholds)
+    for i, score in enumerate(scorer.score([(p, statement) for p in premises])):
+        tally.add((str(i),), score)
+    return tally
+
+
+def judge_yes_no(
+    scorer: EntailmentScorer,
+    statement: str,
+    premises: Sequence[str],
+    thresholds: Thresholds = SHIPPED_THRESHOLDS,
+) -> Verdict | None:
+    """The premises' one NLI verdict on a statement (`searchlm.nli.verdict`).
+
+    ``entailed`` -> yes, ``contradicted`` -> no, cited from the most confident premise on
+    that side; None (no NLI answer: the caller falls back or abstains) when the verdict is
+    neutral or there are no premises.
+    """
     if not premises:
         return None
-    scores: list[NliScores] = scorer.score([(p, statement) for p in premises])
-    best = max(range(len(scores)), key=lambda i: max(scores[i].entailment, scores[i].contradiction))
-    s = scores[best]
-    decided = s.entailment + s.contradiction
-    confidence = max(s.entailment, s.contradiction) / decided if decided > 0 else 0.0
+    tally = _tally(scorer, statement, premises, thresholds)
+    decided = tally.verdict()
+    source = tally.strongest(decided) if decided is not NliVerdict.NEUTRAL else None
+    if source is None:
+        return None
     return Verdict(
-        yes=s.entailment >= s.contradiction, confidence=confidence * (1 - s.neutral), premise_index=best
+        yes=decided is NliVerdict.ENTAILED, confidence=tally.strength(decided), premise_index=int(source)
     )

@@ -13,6 +13,7 @@ from searchlm.lm.grpc_client import make_lm_client
 from searchlm.lm.types import LmClient
 from searchlm.nli.registry import ScorerUnavailableError, open_scorer
 from searchlm.nli.types import EntailmentScorer
+from searchlm.nli.verdict import Thresholds
 from searchlm.search import BackendConfig
 from services.free_qa import kiwi_text
 from services.free_qa.adapters.store import IndexStore, sparse_kind
@@ -93,6 +94,7 @@ def build_pipeline(settings: FreeQaSettings, lm: LmClient | None) -> QaPipeline:
         default_passages=settings.default_passages,
         prompt_passages=settings.prompt_passages,
         min_dense_score=settings.min_dense_score,
+        nli_thresholds=Thresholds(settings.nli_entailment_threshold, settings.nli_contradiction_threshold),
         lm_timeout=settings.lm_timeout_seconds,
         use_lm=settings.use_lm,
         span_answers=settings.span_answers,

@@ -23,6 +23,7 @@ from searchlm import context
 from searchlm.errors import DeadlineExceededError, OverloadedError, UpstreamUnavailableError
 from searchlm.lm.types import LmClient, LmSampling
 from searchlm.nli.types import EntailmentScorer
+from searchlm.nli.verdict import SHIPPED_THRESHOLDS, Thresholds
 from services.free_qa import citations
 from services.free_qa import prompt as qa_prompt
 from services.free_qa.evidence import (
@@ -71,6 +72,7 @@ class PipelineConfig:
         deadline_reserve: Seconds kept back from the caller's deadline to return a degraded answer.
         max_tokens: Generation budget by kind.
         min_yes_no_confidence: Below it, a yes/no verdict is abstained on.
+        nli_thresholds: Pair thresholds of the NLI verdict rule (support checks, yes/no).
         use_lm: False: never call the LM (span answers keep their feature ranking, generated
             answers are degraded to the best passages).
         span_answers: Answer factoid questions with extractive spans (False: LM generation).
@@ -90,6 +92,7 @@ class PipelineConfig:
         (QuestionKind.LONG_FORM, 160),
     )
     min_yes_no_confidence: float = 0.55
+    nli_thresholds: Thresholds = SHIPPED_THRESHOLDS
     use_lm: bool = True
     span_answers: bool = True
     spans: SpanConfig = field(default_factory=SpanConfig)
@@ -128,7 +131,7 @@ class QaPipeline:
         self._split, self._terms = split, terms
         self._config = config or PipelineConfig()
         self._classifier = classifier or KindClassifier()
-        self._support = SupportChecker(scorer, terms)
+        self._support = SupportChecker(scorer, terms, thresholds=self._config.nli_thresholds)
         titles = [p.title for p in retriever.corpus.passages.values()]
         self._multihop = MultiHopResolver(retriever.retrieve, titles, terms)
         self._spans = (
@@ -302,7 +305,9 @@ class QaPipeline:
         premises = [p.best_chunk or p.passage.text for p in shown]
         verdict = None
         if self._scorer is not None:
-            verdict = await asyncio.to_thread(judge_yes_no, self._scorer, declarative(question), premises)
+            verdict = await asyncio.to_thread(
+                judge_yes_no, self._scorer, declarative(question), premises, self._config.nli_thresholds
+            )
         if verdict is None or verdict.confidence < self._config.min_yes_no_confidence:
             try:
                 yes, confidence = await self._lm_yes_no(question, shown)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic_settings import SettingsConfigDict
 
 from searchlm.lm.settings import LmClientSettings
+from searchlm.nli.verdict import SHIPPED_THRESHOLDS
 from searchlm.serving.settings import ServerSettings
 
 
@@ -39,6 +40,10 @@ class FreeQaSettings(ServerSettings, LmClientSettings):
     """Search on GPU when faiss-gpu sees one."""
     nli: str = "default"
     """NLI scorer for support and yes/no checks: default (the project's Korean model), none, module:attr."""
+    nli_entailment_threshold: float = SHIPPED_THRESHOLDS.entailment
+    """Entailment probability that counts as support (default: calibrated for the shipped model)."""
+    nli_contradiction_threshold: float = SHIPPED_THRESHOLDS.contradiction
+    """Contradiction probability that counts as 'no' (default: calibrated for the shipped model)."""
     use_lm: bool = True
     """False: never call the LM; answers degrade to the best passages (LM outage switch, retrieval evals)."""
     lm_timeout_seconds: float = 20.0

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from searchlm.nli.types import EntailmentScorer, NliScores
+from searchlm.nli.verdict import SourceTally, Thresholds, Verdict
 from services.review_summary.faithfulness import (
     Chunk,
     FaithfulnessSettings,
@@ -20,43 +20,18 @@ from services.review_summary.types import CandidateCheck, ClaimSupport, Premise,
 _Pack = tuple[Premise, tuple[Chunk, ...]]
 
 
-@dataclass
-class _Evidence:
-    """What the premises say about one claim."""
-
-    entailment: float = 0.0
-    contradiction: float = 0.0
-    supporting: dict[str, None] = field(default_factory=dict)
-    contradicting: dict[str, None] = field(default_factory=dict)
-
-    def add(self, ids: Sequence[str], score: NliScores, settings: FaithfulnessSettings) -> None:
-        self.entailment = max(self.entailment, score.entailment)
-        self.contradiction = max(self.contradiction, score.contradiction)
-        if score.entailment >= settings.entailment_threshold:
-            self.supporting.update(dict.fromkeys(ids))
-        elif score.contradiction >= settings.contradiction_threshold:
-            self.contradicting.update(dict.fromkeys(ids))
-
-    def quoted(self, ids: Sequence[str]) -> None:
-        """Reviews that contain the claim word for word entail it, whatever NLI said."""
-        if ids:
-            self.entailment = 1.0
-            self.supporting.update(dict.fromkeys(ids))
-            for review_id in ids:
-                self.contradicting.pop(review_id, None)
-
-    def merge(self, other: _Evidence) -> None:
-        self.entailment = max(self.entailment, other.entailment)
-        self.contradiction = max(self.contradiction, other.contradiction)
-        self.supporting.update(other.supporting)
-        self.contradicting.update(other.contradicting)
+def _tally(settings: FaithfulnessSettings) -> SourceTally:
+    """An empty per-review tally with the service's pair thresholds."""
+    return SourceTally(Thresholds(settings.entailment_threshold, settings.contradiction_threshold))
 
 
 class FaithfulnessChecker:
     """NLI check of candidates: max entailment over every chunk, reviews counted per claim.
 
-    A claim passes when some premise entails it (or a review quotes it word for word) and
-    fewer reviews contradict it than support it (reviews disagree: one complaint does not
+    Each review lands on one side of each claim (`searchlm.nli.verdict`: a review's own
+    chunk outranks a packed premise, a quote outranks both). A claim passes when its
+    verdict is ``entailed``: some review supports it (or quotes it word for word) and
+    more reviews support it than contradict it (reviews disagree: one complaint does not
     cancel five confirmations, but a claim the reviews contradict as often as they support
     fails the summary).
 
@@ -85,41 +60,43 @@ class FaithfulnessChecker:
         unique = list(dict.fromkeys(c for group in claims for c in group))
         evidence = self._evidence(unique, packs)
         for claim in unique:
-            evidence[claim].quoted(quoting_reviews(claim, reviews))
+            evidence[claim].quote(quoting_reviews(claim, reviews))
         for candidate in candidates:
             self._quote_sentences(candidate, reviews, evidence)
         return [self._verdict(text, group, evidence) for text, group in zip(candidates, claims, strict=True)]
 
-    def _quote_sentences(self, text: str, reviews: Sequence[Review], evidence: dict[str, _Evidence]) -> None:
+    def _quote_sentences(
+        self, text: str, reviews: Sequence[Review], evidence: dict[str, SourceTally]
+    ) -> None:
         """A sentence a review says word for word supports each of its clauses ("너무 아름답고
         감동적인 영화" quoted: "너무 아름답다" is that review's claim even if rewritten)."""
         for sentence in self._splitter.sentences(text):
             ids = quoting_reviews(sentence, reviews)
             for claim in self._splitter.claims(sentence) if ids else ():
                 if claim in evidence:
-                    evidence[claim].quoted(ids)
+                    evidence[claim].quote(ids)
 
-    def _evidence(self, claims: Sequence[str], packs: Sequence[_Pack]) -> dict[str, _Evidence]:
+    def _evidence(self, claims: Sequence[str], packs: Sequence[_Pack]) -> dict[str, SourceTally]:
         hyps = {c: claim_core(c) for c in claims}
         pairs = [(c, pack) for c in claims for pack in packs]
         scores = self._scorer.score([(premise.text, hyps[c]) for c, (premise, _) in pairs])
-        evidence = {c: _Evidence() for c in claims}
+        evidence = {c: _tally(self._settings) for c in claims}
         drilled: list[tuple[str, _Pack, NliScores]] = []
         for (claim, pack), score in zip(pairs, scores, strict=True):
-            if len(pack[0].review_ids) > 1 and self._decisive(score):
+            if len(pack[0].review_ids) > 1 and self._decisive(evidence[claim], score):
                 drilled.append((claim, pack, score))
             else:
-                evidence[claim].add(pack[0].review_ids, score, self._settings)
+                evidence[claim].add(pack[0].review_ids, score)
         self._drill(evidence, drilled, hyps)
         return evidence
 
-    def _decisive(self, score: NliScores) -> bool:
-        s = self._settings
-        return score.entailment >= s.entailment_threshold or score.contradiction >= s.contradiction_threshold
+    @staticmethod
+    def _decisive(tally: SourceTally, score: NliScores) -> bool:
+        return SourceTally(tally.thresholds).add((), score) is not Verdict.NEUTRAL
 
     def _drill(
         self,
-        evidence: dict[str, _Evidence],
+        evidence: dict[str, SourceTally],
         drilled: Sequence[tuple[str, _Pack, NliScores]],
         hyps: dict[str, str],
     ) -> None:
@@ -133,17 +110,14 @@ class FaithfulnessChecker:
             return
         scores = iter(self._scorer.score([(chunk.text, hyps[claim]) for claim, chunk in jobs]))
         for claim, (premise, chunks), pack_score in drilled:
-            alone = _Evidence()
-            for chunk in chunks:
-                alone.add((chunk.review_id,), next(scores), self._settings)
             target = evidence[claim]
-            target.merge(alone)
-            if not alone.supporting and not alone.contradicting:
-                target.add(premise.review_ids, pack_score, self._settings)
+            verdicts = [target.add((chunk.review_id,), next(scores)) for chunk in chunks]
+            if all(v is Verdict.NEUTRAL for v in verdicts):
+                target.add(premise.review_ids, pack_score)
             else:
                 target.entailment = max(target.entailment, pack_score.entailment)
 
-    def _verdict(self, text: str, claims: Sequence[str], evidence: dict[str, _Evidence]) -> CandidateCheck:
+    def _verdict(self, text: str, claims: Sequence[str], evidence: dict[str, SourceTally]) -> CandidateCheck:
         supports = tuple(self._support(c, evidence[c]) for c in claims)
         score = min((s.entailment if s.passed else 0.0 for s in supports), default=0.0)
         passed = (
@@ -151,8 +125,14 @@ class FaithfulnessChecker:
         )
         return CandidateCheck(text, supports, score, passed)
 
-    def _support(self, claim: str, found: _Evidence) -> ClaimSupport:
-        supporting, contradicting = tuple(found.supporting), tuple(found.contradicting)
-        contradicted = bool(contradicting) and len(contradicting) >= len(supporting)
-        passed = found.entailment >= self._settings.entailment_threshold and not contradicted
-        return ClaimSupport(claim, found.entailment, found.contradiction, supporting, contradicting, passed)
+    def _support(self, claim: str, found: SourceTally) -> ClaimSupport:
+        verdict = found.verdict()
+        return ClaimSupport(
+            claim,
+            found.entailment,
+            found.strength(Verdict.CONTRADICTED),
+            found.supporting,
+            found.contradicting,
+            verdict is Verdict.ENTAILED,
+            verdict.value,
+        )

@@ -35,6 +35,7 @@ def _claim(claim: ClaimSupport) -> pb.ClaimSupport:
         supporting_review_ids=list(claim.supporting_review_ids),
         contradicting_review_ids=list(claim.contradicting_review_ids),
         passed=claim.passed,
+        verdict=claim.verdict,
     )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from searchlm.nli.verdict import SHIPPED_THRESHOLDS
 from services.review_summary.types import Premise, Review
 
 
@@ -92,9 +93,9 @@ class FaithfulnessSettings:
         premise_chars: Longest packed premise (several reviews' chunks).
     """
 
-    entailment_threshold: float = 0.5
-    contradiction_threshold: float = 0.5
-    summary_threshold: float = 0.5
+    entailment_threshold: float = SHIPPED_THRESHOLDS.entailment
+    contradiction_threshold: float = SHIPPED_THRESHOLDS.contradiction
+    summary_threshold: float = SHIPPED_THRESHOLDS.entailment
     chunk_chars: int = 200
     premise_chars: int = 400
 

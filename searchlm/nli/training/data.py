@@ -1,4 +1,9 @@
-"""Loading and splitting the Korean NLI data (KLUE-NLI dev, KorNLI XNLI dev).
+"""Loading and splitting the Korean NLI data.
+
+Training pool: KLUE-NLI v1.1 train (24,998 human pairs) + KorNLI XNLI dev
+(2,490); a training-side *tune* split is carved out of it (premise-grouped)
+for checkpoint and threshold choices. KLUE-NLI v1.1 dev (3,000 pairs) is the
+clean *test* set: never trained or tuned on, the figure to report.
 
 The files are read in place from the shared data directory and never copied
 into the repository. Every malformed record raises :class:`NliDataError` with
@@ -17,6 +22,7 @@ from pathlib import Path
 from searchlm.nli.types import LABELS
 
 KLUE_FILE = Path("klue-nli") / "klue-nli-v1.1_dev.json"
+KLUE_TRAIN_FILE = Path("klue-nli") / "klue-nli-v1.1_train.json"
 XNLI_FILE = Path("kornli-xnli") / "xnli.dev.ko.tsv"
 LABEL_TO_ID = {name: i for i, name in enumerate(LABELS)}
 
@@ -82,7 +88,8 @@ def _klue_example(rec: object, where: str) -> NliExample:
     premise, hypothesis = rec["premise"], rec["hypothesis"]
     if not (isinstance(premise, str) and isinstance(hypothesis, str) and premise and hypothesis):
         raise NliDataError(f"{where}: premise and hypothesis must be non-empty strings")
-    stratum = f"klue:{rec.get('source', 'unknown')}"
+    # the dev file names the domain ``source``, the train file ``genre``
+    stratum = f"klue:{rec.get('source', rec.get('genre', 'unknown'))}"
     return NliExample(str(rec["guid"]), stratum, premise, hypothesis, _label_id(rec["gold_label"], where))
 
 
@@ -147,7 +154,7 @@ def load_xnli_tsv(path: Path) -> list[NliExample]:
 
 
 def load_all(data_dir: Path) -> list[NliExample]:
-    """Load both Korean NLI sets from the shared data directory.
+    """Load KLUE-NLI dev and KorNLI XNLI dev (the v1 artefact's data).
 
     Args:
         data_dir: the ``shared/data`` folder.
@@ -156,6 +163,23 @@ def load_all(data_dir: Path) -> list[NliExample]:
         KLUE examples followed by XNLI-ko examples.
     """
     return load_klue(data_dir / KLUE_FILE) + load_xnli_tsv(data_dir / XNLI_FILE)
+
+
+def load_pool(data_dir: Path) -> list[NliExample]:
+    """The training pool: KLUE-NLI train followed by KorNLI XNLI dev.
+
+    Args:
+        data_dir: the ``shared/data`` folder.
+
+    Returns:
+        Every pair training and tuning may use (never KLUE-NLI dev).
+    """
+    return load_klue(data_dir / KLUE_TRAIN_FILE) + load_xnli_tsv(data_dir / XNLI_FILE)
+
+
+def load_test(data_dir: Path) -> list[NliExample]:
+    """The clean held-out test set: KLUE-NLI v1.1 dev (3,000 pairs)."""
+    return load_klue(data_dir / KLUE_FILE)
 
 
 def _group_rank(premise: str, seed: int) -> str:

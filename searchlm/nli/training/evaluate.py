@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from searchlm.nli.modeling import read_artefact_config
-from searchlm.nli.training.data import load_all, split_digest, split_examples
+from searchlm.nli.training.data import NliExample, load_pool, load_test, split_digest, split_examples
 from searchlm.nli.training.metrics import NliReport, nli_report
 
 # Sentences for the conversion check: written for this purpose, mixed domains.
@@ -21,39 +21,88 @@ VERIFY_SENTENCES = (
 
 
 class SplitMismatchError(RuntimeError):
-    """The recomputed held-out split differs from the one the artefact recorded."""
+    """The recomputed split differs from the one the artefact recorded."""
 
 
-def heldout_pairs(art_dir: Path, data_dir: Path) -> tuple[list[tuple[str, str]], list[int]]:
-    """Recreate the artefact's held-out split from its recorded seed/fraction.
+SPLITS = ("test", "tune")
+
+
+def split_pairs(
+    art_dir: Path, data_dir: Path, split: str = "test"
+) -> tuple[list[tuple[str, str]], list[int]]:
+    """``(pairs, gold label ids)`` of one evaluation set (see :func:`split_examples_of`)."""
+    examples = split_examples_of(art_dir, data_dir, split)
+    return [(e.premise, e.hypothesis) for e in examples], [e.label for e in examples]
+
+
+def split_examples_of(art_dir: Path, data_dir: Path, split: str = "test") -> list[NliExample]:
+    """Recreate one of the artefact's evaluation sets and check it is the recorded one.
 
     Args:
-        art_dir: artefact directory (its config records the split).
+        art_dir: artefact directory (its config records seed, fraction and digests).
         data_dir: the shared data directory.
+        split: ``test`` (KLUE-NLI dev, held out) or ``tune`` (the training-side split).
 
     Returns:
-        ``(pairs, gold label ids)`` of the held-out part.
+        The examples, in data order.
 
     Raises:
         SplitMismatchError: if the data no longer yields the recorded split.
+        ValueError: for an unknown split name.
     """
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
     extra = read_artefact_config(art_dir).extra
     settings = extra["settings"]
     assert isinstance(settings, dict)
-    _, held = split_examples(load_all(data_dir), float(settings["heldout_fraction"]), int(settings["seed"]))
-    if split_digest(held) != extra["heldout_sha256"]:
-        raise SplitMismatchError(f"held-out split of {art_dir} cannot be reproduced from {data_dir}")
-    return [(e.premise, e.hypothesis) for e in held], [e.label for e in held]
+    if split == "test":
+        examples = load_test(data_dir)
+    else:
+        _, examples = split_examples(
+            load_pool(data_dir), float(settings["tune_fraction"]), int(settings["seed"])
+        )
+    limit = int(settings.get(f"limit_{split}", "0"))
+    examples = examples[:limit] if limit else examples
+    if split_digest(examples) != extra[f"{split}_sha256"]:
+        raise SplitMismatchError(f"{split} split of {art_dir} cannot be reproduced from {data_dir}")
+    return examples
+
+
+def score_split(
+    art_dir: Path,
+    data_dir: Path,
+    *,
+    split: str = "test",
+    num_threads: int = 2,
+    batch_size: int = 32,
+    dtype: str = "auto",
+) -> tuple[list[int], np.ndarray]:
+    """Gold ids and class probabilities of an artefact on one split."""
+    from searchlm.nli.scorer import CrossEncoderEntailmentScorer
+
+    pairs, gold = split_pairs(art_dir, data_dir, split)
+    scorer = CrossEncoderEntailmentScorer(
+        artefact=art_dir, device="auto", batch_size=batch_size, num_threads=num_threads, dtype=dtype
+    )
+    probs = np.array([[s.entailment, s.neutral, s.contradiction] for s in scorer.score(pairs)])
+    return gold, probs
 
 
 def evaluate_artefact(
-    art_dir: Path, data_dir: Path, *, num_threads: int = 2, batch_size: int = 32, dtype: str = "auto"
+    art_dir: Path,
+    data_dir: Path,
+    *,
+    split: str = "test",
+    num_threads: int = 2,
+    batch_size: int = 32,
+    dtype: str = "auto",
 ) -> NliReport:
-    """Score the held-out split with an artefact and compute the report.
+    """Score a split with an artefact and compute the report.
 
     Args:
         art_dir: artefact directory.
         data_dir: the shared data directory.
+        split: ``test`` (KLUE-NLI dev) or ``tune``.
         num_threads: torch CPU threads.
         batch_size: pairs per forward pass.
         dtype: scorer precision (``auto``: what the services use on this machine).
@@ -61,14 +110,9 @@ def evaluate_artefact(
     Returns:
         Accuracy (with bootstrap CI), macro-F1, confusion matrix, E-vs-C accuracy.
     """
-    from searchlm.nli.scorer import CrossEncoderEntailmentScorer
-
-    pairs, gold = heldout_pairs(art_dir, data_dir)
-    scorer = CrossEncoderEntailmentScorer(
-        artefact=art_dir, device="auto", batch_size=batch_size, num_threads=num_threads, dtype=dtype
+    gold, probs = score_split(
+        art_dir, data_dir, split=split, num_threads=num_threads, batch_size=batch_size, dtype=dtype
     )
-    scores = scorer.score(pairs)
-    probs = np.array([[s.entailment, s.neutral, s.contradiction] for s in scores])
     return nli_report(gold, probs)
 
 

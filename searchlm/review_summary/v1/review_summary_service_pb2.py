@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n7searchlm/review_summary/v1/review_summary_service.proto\x12\x1asearchlm.review_summary.v1\"2\n\x06Review\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x0e\n\x06rating\x18\x03 \x01(\x05\"A\n\nReviewList\x12\x33\n\x07reviews\x18\x01 \x03(\x0b\x32\".searchlm.review_summary.v1.Review\"\x99\x01\n\x17SummarizeReviewsRequest\x12\x39\n\x07reviews\x18\x01 \x01(\x0b\x32&.searchlm.review_summary.v1.ReviewListH\x00\x12\x14\n\nproduct_id\x18\x02 \x01(\tH\x00\x12\x11\n\tmax_chars\x18\x03 \x01(\x05\x12\x10\n\x08language\x18\x04 \x01(\tB\x08\n\x06source\"\x94\x01\n\x0c\x43laimSupport\x12\r\n\x05\x63laim\x18\x01 \x01(\t\x12\r\n\x05score\x18\x02 \x01(\x01\x12\x1d\n\x15supporting_review_ids\x18\x03 \x03(\t\x12 \n\x18\x63ontradicting_review_ids\x18\x04 \x03(\t\x12\x15\n\rcontradiction\x18\x05 \x01(\x01\x12\x0e\n\x06passed\x18\x06 \x01(\x08\"/\n\x0e\x44roppedReviews\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\r\n\x05\x63ount\x18\x02 \x01(\x05\"\x99\x03\n\x18SummarizeReviewsResponse\x12\x0f\n\x07summary\x18\x01 \x01(\t\x12\x14\n\x0c\x66\x61ithfulness\x18\x02 \x01(\x01\x12\x1b\n\x13\x65xtractive_fallback\x18\x03 \x01(\x08\x12\x1d\n\x15supporting_review_ids\x18\x04 \x03(\t\x12\r\n\x05\x66lags\x18\x05 \x03(\t\x12\x38\n\x06\x63laims\x18\x06 \x03(\x0b\x32(.searchlm.review_summary.v1.ClaimSupport\x12\x0e\n\x06passed\x18\x07 \x01(\x08\x12\x10\n\x08\x64\x65graded\x18\x08 \x01(\x08\x12\x18\n\x10reviews_received\x18\t \x01(\x05\x12\x14\n\x0creviews_used\x18\n \x01(\x05\x12\x17\n\x0freviews_dropped\x18\x0b \x01(\x05\x12;\n\x07\x64ropped\x18\x0c \x03(\x0b\x32*.searchlm.review_summary.v1.DroppedReviews\x12\x1a\n\x12\x63\x61ndidates_checked\x18\r \x01(\x05\x12\r\n\x05model\x18\x0e \x01(\t2\x95\x01\n\x14ReviewSummaryService\x12}\n\x10SummarizeReviews\x12\x33.searchlm.review_summary.v1.SummarizeReviewsRequest\x1a\x34.searchlm.review_summary.v1.SummarizeReviewsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n7searchlm/review_summary/v1/review_summary_service.proto\x12\x1asearchlm.review_summary.v1\"2\n\x06Review\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x0e\n\x06rating\x18\x03 \x01(\x05\"A\n\nReviewList\x12\x33\n\x07reviews\x18\x01 \x03(\x0b\x32\".searchlm.review_summary.v1.Review\"\x99\x01\n\x17SummarizeReviewsRequest\x12\x39\n\x07reviews\x18\x01 \x01(\x0b\x32&.searchlm.review_summary.v1.ReviewListH\x00\x12\x14\n\nproduct_id\x18\x02 \x01(\tH\x00\x12\x11\n\tmax_chars\x18\x03 \x01(\x05\x12\x10\n\x08language\x18\x04 \x01(\tB\x08\n\x06source\"\xa5\x01\n\x0c\x43laimSupport\x12\r\n\x05\x63laim\x18\x01 \x01(\t\x12\r\n\x05score\x18\x02 \x01(\x01\x12\x1d\n\x15supporting_review_ids\x18\x03 \x03(\t\x12 \n\x18\x63ontradicting_review_ids\x18\x04 \x03(\t\x12\x15\n\rcontradiction\x18\x05 \x01(\x01\x12\x0e\n\x06passed\x18\x06 \x01(\x08\x12\x0f\n\x07verdict\x18\x07 \x01(\t\"/\n\x0e\x44roppedReviews\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\r\n\x05\x63ount\x18\x02 \x01(\x05\"\x99\x03\n\x18SummarizeReviewsResponse\x12\x0f\n\x07summary\x18\x01 \x01(\t\x12\x14\n\x0c\x66\x61ithfulness\x18\x02 \x01(\x01\x12\x1b\n\x13\x65xtractive_fallback\x18\x03 \x01(\x08\x12\x1d\n\x15supporting_review_ids\x18\x04 \x03(\t\x12\r\n\x05\x66lags\x18\x05 \x03(\t\x12\x38\n\x06\x63laims\x18\x06 \x03(\x0b\x32(.searchlm.review_summary.v1.ClaimSupport\x12\x0e\n\x06passed\x18\x07 \x01(\x08\x12\x10\n\x08\x64\x65graded\x18\x08 \x01(\x08\x12\x18\n\x10reviews_received\x18\t \x01(\x05\x12\x14\n\x0creviews_used\x18\n \x01(\x05\x12\x17\n\x0freviews_dropped\x18\x0b \x01(\x05\x12;\n\x07\x64ropped\x18\x0c \x03(\x0b\x32*.searchlm.review_summary.v1.DroppedReviews\x12\x1a\n\x12\x63\x61ndidates_checked\x18\r \x01(\x05\x12\r\n\x05model\x18\x0e \x01(\t2\x95\x01\n\x14ReviewSummaryService\x12}\n\x10SummarizeReviews\x12\x33.searchlm.review_summary.v1.SummarizeReviewsRequest\x1a\x34.searchlm.review_summary.v1.SummarizeReviewsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,11 +38,11 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SUMMARIZEREVIEWSREQUEST']._serialized_start=207
   _globals['_SUMMARIZEREVIEWSREQUEST']._serialized_end=360
   _globals['_CLAIMSUPPORT']._serialized_start=363
-  _globals['_CLAIMSUPPORT']._serialized_end=511
-  _globals['_DROPPEDREVIEWS']._serialized_start=513
-  _globals['_DROPPEDREVIEWS']._serialized_end=560
-  _globals['_SUMMARIZEREVIEWSRESPONSE']._serialized_start=563
-  _globals['_SUMMARIZEREVIEWSRESPONSE']._serialized_end=972
-  _globals['_REVIEWSUMMARYSERVICE']._serialized_start=975
-  _globals['_REVIEWSUMMARYSERVICE']._serialized_end=1124
+  _globals['_CLAIMSUPPORT']._serialized_end=528
+  _globals['_DROPPEDREVIEWS']._serialized_start=530
+  _globals['_DROPPEDREVIEWS']._serialized_end=577
+  _globals['_SUMMARIZEREVIEWSRESPONSE']._serialized_start=580
+  _globals['_SUMMARIZEREVIEWSRESPONSE']._serialized_end=989
+  _globals['_REVIEWSUMMARYSERVICE']._serialized_start=992
+  _globals['_REVIEWSUMMARYSERVICE']._serialized_end=1141
 # @@protoc_insertion_point(module_scope)

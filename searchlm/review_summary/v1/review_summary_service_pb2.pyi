@@ -35,20 +35,22 @@ class SummarizeReviewsRequest(_message.Message):
     def __init__(self, reviews: _Optional[_Union[ReviewList, _Mapping]] = ..., product_id: _Optional[str] = ..., max_chars: _Optional[int] = ..., language: _Optional[str] = ...) -> None: ...
 
 class ClaimSupport(_message.Message):
-    __slots__ = ("claim", "score", "supporting_review_ids", "contradicting_review_ids", "contradiction", "passed")
+    __slots__ = ("claim", "score", "supporting_review_ids", "contradicting_review_ids", "contradiction", "passed", "verdict")
     CLAIM_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
     SUPPORTING_REVIEW_IDS_FIELD_NUMBER: _ClassVar[int]
     CONTRADICTING_REVIEW_IDS_FIELD_NUMBER: _ClassVar[int]
     CONTRADICTION_FIELD_NUMBER: _ClassVar[int]
     PASSED_FIELD_NUMBER: _ClassVar[int]
+    VERDICT_FIELD_NUMBER: _ClassVar[int]
     claim: str
     score: float
     supporting_review_ids: _containers.RepeatedScalarFieldContainer[str]
     contradicting_review_ids: _containers.RepeatedScalarFieldContainer[str]
     contradiction: float
     passed: bool
-    def __init__(self, claim: _Optional[str] = ..., score: _Optional[float] = ..., supporting_review_ids: _Optional[_Iterable[str]] = ..., contradicting_review_ids: _Optional[_Iterable[str]] = ..., contradiction: _Optional[float] = ..., passed: _Optional[bool] = ...) -> None: ...
+    verdict: str
+    def __init__(self, claim: _Optional[str] = ..., score: _Optional[float] = ..., supporting_review_ids: _Optional[_Iterable[str]] = ..., contradicting_review_ids: _Optional[_Iterable[str]] = ..., contradiction: _Optional[float] = ..., passed: _Optional[bool] = ..., verdict: _Optional[str] = ...) -> None: ...
 
 class DroppedReviews(_message.Message):
     __slots__ = ("reason", "count")

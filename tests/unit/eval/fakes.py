@@ -68,3 +68,34 @@ class FixedScorer:
 def make_keyword_scorer() -> KeywordScorer:
     """Zero-argument factory, the shape load_default_scorer will have."""
     return KeywordScorer()
+
+
+class LexicalScorer:
+    """Deterministic lexical NLI: entailment = share of the hypothesis's distinct letters
+    found in the premise (the rest is neutral).
+
+    A longer premise can only raise the score, which makes packing effects predictable.
+    Raises on any pair containing "BOOM" to exercise failure handling.
+    """
+
+    model_id = "fake-lexical-nli"
+
+    def __init__(self) -> None:
+        self.calls: list[list[tuple[str, str]]] = []
+
+    def score(self, pairs: Sequence[tuple[str, str]]) -> list[FakeScores]:
+        self.calls.append(list(pairs))
+        if any("BOOM" in p or "BOOM" in h for p, h in pairs):
+            raise RuntimeError("fake model exploded")
+        return [self._one(p, h) for p, h in pairs]
+
+    @staticmethod
+    def _one(premise: str, hypothesis: str) -> FakeScores:
+        letters = set(_squash(hypothesis))
+        share = len(letters & set(_squash(premise))) / len(letters) if letters else 0.0
+        return FakeScores(share, 1.0 - share, 0.0)
+
+
+def make_lexical_scorer() -> LexicalScorer:
+    """Zero-argument factory of the lexical fake."""
+    return LexicalScorer()

@@ -18,7 +18,10 @@ from tests.unit.eval.testdata import (
     QA_ROWS,
     SUMMARY_ROWS,
     write_jsonl,
+    write_review_nli_files,
 )
+
+LEXICAL_SCORER = "tests.unit.eval.fakes:make_lexical_scorer"
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 runner = CliRunner()
@@ -79,6 +82,32 @@ def test_cli_faithfulness_reads_summaries_from_the_data_file(
     results = _run_ok(tmp_path / "run", "faithfulness", data, "--scorer", fake_scorer_registered)
     assert results["metrics"]["claim_pass_rate"]["value"] == pytest.approx(3 / 4)
     assert results["config"]["check"]["entailment_threshold"] == 0.5
+
+
+def test_cli_premise_reports_four_methods_thresholds_and_a_verdict(tmp_path: Path) -> None:
+    data, calibration = write_review_nli_files(tmp_path)
+    args = ("premise", data, "--calibration", calibration, "--k", "2", "--seed", "7", "--limit", "20")
+    result = _invoke(*args, "--calibration-size", "18", "--scorer", LEXICAL_SCORER, "--out", tmp_path / "run")
+    assert result.exit_code == 0, result.output
+    verdicts = [line for line in result.output.splitlines() if line.startswith("verdict: ")]
+    assert len(verdicts) == 1 and "nli-packed > nli-sentence > rouge1 by AUC" in verdicts[0]
+    results = _run_ok(tmp_path / "run", *args, "--calibration-size", "18", "--scorer", LEXICAL_SCORER)
+    assert results["n_items"] == 20 and results["model_ids"] == ["fake-lexical-nli"]
+    for method in ("rouge1", "nli-sentence", "nli-packed", "nli-per-review"):
+        assert {f"{method}.auc", f"{method}.balanced_accuracy"} <= set(results["metrics"])
+    assert "auc_diff.nli-packed-minus-nli-sentence" in results["metrics"]
+    assert results["config"]["sizes"] == {"chunk_chars": 200, "premise_chars": 400}
+    assert [f["role"] for f in results["data_files"]] == ["data", "calibration"]
+    report = (tmp_path / "run" / "report.md").read_text(encoding="utf-8")
+    assert "## Methods: detecting unfaithful claims" in report and verdicts[0] in report
+
+
+def test_cli_premise_user_errors_exit_2(tmp_path: Path) -> None:
+    data, calibration = write_review_nli_files(tmp_path)
+    same = _invoke("premise", data, "--calibration", data, "--k", "2", "--scorer", LEXICAL_SCORER)
+    assert same.exit_code == 2 and "is the reported file" in same.output
+    sizes = _invoke("premise", data, "--calibration", calibration, "--premise-chars", "100")
+    assert sizes.exit_code == 2 and "chunk_chars <= premise_chars" in sizes.output
 
 
 def test_cli_qa_reports_em_f1_recall_and_abstention(tmp_path: Path) -> None:

@@ -73,6 +73,13 @@ def tiny_data_dir(tmp_path: Path) -> Path:
         for i, (p, h, lab) in enumerate(_triples())
     ]
     klue.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+    train = [  # the train file names the domain ``genre`` (the dev file ``source``)
+        {"guid": f"tr-{i}", "genre": "test", "premise": p, "hypothesis": h, "gold_label": lab}
+        for i, (p, h, lab) in enumerate(_triples())
+    ]
+    (klue.parent / "klue-nli-v1.1_train.json").write_text(
+        json.dumps(train, ensure_ascii=False), encoding="utf-8"
+    )
     xnli = tmp_path / "kornli-xnli" / "xnli.dev.ko.tsv"
     xnli.parent.mkdir(parents=True)
     lines = ["sentence1\tsentence2\tgold_label"] + ["\t".join(t) for t in _triples()[:9]]

@@ -14,6 +14,8 @@ from searchlm.nli.training.data import (
     NliExample,
     load_all,
     load_klue,
+    load_pool,
+    load_test,
     load_xnli_tsv,
     split_digest,
     split_examples,
@@ -106,3 +108,18 @@ def test_real_data_loads_5490_pairs_when_shared_data_is_present(shared_data_dir:
     examples = load_all(shared_data_dir)
     assert (shared_data_dir / KLUE_FILE).is_file() and (shared_data_dir / XNLI_FILE).is_file()
     assert len(examples) == 5490
+
+
+def test_pool_is_klue_train_plus_xnli_and_test_is_klue_dev(tiny_data_dir: Path) -> None:
+    pool, test = load_pool(tiny_data_dir), load_test(tiny_data_dir)
+    assert [e.guid for e in pool[:2]] == ["tr-0", "tr-1"] and pool[-1].guid.startswith("xnli-dev-ko-")
+    assert pool[0].stratum == "klue:test"  # the train file's ``genre`` key names the stratum
+    assert {e.guid for e in test} == {f"t-{i}" for i in range(18)}
+    assert not {e.guid for e in pool} & {e.guid for e in test}
+
+
+def test_real_pool_and_test_never_share_a_premise(shared_data_dir: Path) -> None:
+    pool, test = load_pool(shared_data_dir), load_test(shared_data_dir)
+    assert len(pool) == 24_998 + 2_490 and len(test) == 3_000
+    assert {e.stratum for e in pool} >= {"klue:NSMC", "klue:airbnb", "klue:wikipedia", "xnli"}
+    assert not {e.premise for e in pool if e.stratum != "xnli"} & {e.premise for e in test}

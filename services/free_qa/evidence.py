@@ -3,7 +3,6 @@ and is a yes/no question's statement entailed or contradicted."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -11,30 +10,162 @@ from searchlm.injection import looks_like_instruction
 from searchlm.nli.types import EntailmentScorer
 from searchlm.nli.verdict import SHIPPED_THRESHOLDS, SourceTally, Thresholds
 from searchlm.nli.verdict import Verdict as NliVerdict
+from services.free_qa import kiwi_text
+from services.free_qa.types import Morpheme
 
 Terms = Callable[[str], list[str]]
 Splitter = Callable[[str], list[str]]
 
-# Question endings turned into statements for NLI: "뇌가 있어?" -> "뇌가 있다."
-_DECLARATIVE: tuple[tuple[str, str], ...] = (
-    (r"(이|가)?\s*아니(야|니|에요|예요|죠|지|냐)$", r"\1 아니다"),
-    (r"(인가요|인가|이에요|예요|이니|이냐|이지|이야|야|니|냐|인지)$", "이다"),
-    (
-        r"(있|없|하|되|같|많|적|크|작|좋|맞|살|먹|만들|쓰)(어요|나요|니|냐|어|아|지|죠|습니까|을까|는가)$",
-        r"\1다",
-    ),
-    (r"(습니까|ㅂ니까|나요|니|냐|어요|아요|어|아|지|죠|까)$", "다"),
+# A yes/no question restated for NLI, read through Kiwi: the final ending gives way to the
+# declarative 다, and Kiwi's join conjugates the stem again (가+는다 -> 간다, 하+었+다 -> 했다).
+_PREDICATES = frozenset({"VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA"})
+# Endings that already close a statement: a claim to check keeps its own wording.
+_STATEMENT_ENDS = frozenset({"다", "는다", "ᆫ다"})
+# Pre-final endings after which a statement ends in plain 다 (했다, 오겠다), never 는다.
+_TENSE = frozenset({"었", "았", "였", "었었", "겠"})
+# Tails that only ask to confirm a claim said before them: 맞아?, 그렇지?, 사실이야?, 진짜예요?
+_CONFIRMING = frozenset({("맞", "VV"), ("그렇", "VA")})
+_CONFIRMING_NOUNS = frozenset({"사실", "진짜", "정말", "참"})
+# Endings that quote that claim: 있다는 게, 포유류라던데, 받았다고 하던데.
+_QUOTING = frozenset(
+    {"다는", "라는", "ᆫ다는", "는다는", "란", "다던데", "라던데", "ᆫ다던데", "는다던데", "다는데", "라는데"}
+    | {"다며", "라며", "다고", "라고", "ᆫ다고", "는다고"}
 )
+# Nouns that stand for the claim: 만든 게, 있다는 말이, 포유류라는 소문이.
+_CLAIM_NOUNS = frozenset({"것", "거", "말", "얘기", "이야기", "소문", "주장"})
+# Hearsay that carries a quote: (라고) 하던데, (다고) 들었는데.
+_HEARSAY = frozenset({"던데", "는데", "ᆫ데", "더라"})
+# Hedges that open a question and have no place in the claim: 혹시 해파리는 뇌가 있어?
+_HEDGES = frozenset({"혹시", "과연", "설마"})
+
+
+def _tag(m: Morpheme) -> str:
+    return m.tag.split("-")[0]  # Kiwi marks (ir)regular conjugation: VV-R, VA-I
+
+
+def _head(morphs: Sequence[Morpheme], end: int) -> int:
+    """Index of the predicate stem the ending at `end` closes (pre-final endings skipped), -1 if none."""
+    i = end - 1
+    while i >= 0 and _tag(morphs[i]) == "EP":
+        i -= 1
+    return i if i >= 0 and _tag(morphs[i]) in _PREDICATES else -1
+
+
+def _is_verb(morphs: Sequence[Morpheme], head: int) -> bool:
+    """Whether the present statement ends in 는다 (먹는다, 간다) rather than 다 (크다, 있다, 수도이다)."""
+    m = morphs[head]
+    if _tag(m) == "VX" and m.form in ("않", "못하") and head >= 1 and morphs[head - 1].form == "지":
+        stem = _head(morphs, head - 1)  # 끓지 않는다, 크지 않다: the negated predicate decides
+        return stem >= 0 and _is_verb(morphs, stem)
+    if _tag(m) == "VX":
+        return m.form not in ("있", "없", "싶")  # 먹고 있다, 먹고 싶다; 먹어 본다
+    # Kiwi tags 있 VV in 뇌가 있나요, but its statement is 있다 (있는다 means "stays").
+    return _tag(m) in ("VV", "XSV") and m.form not in ("있", "없")
+
+
+def _statement(text: str, morphs: Sequence[Morpheme], end: int, tense: str | None = None) -> str:
+    """The text up to the ending at `end`, closed with 다 instead (tense, honorific 시, negation kept).
+
+    `tense` adds a pre-final ending a modifier implied (만든 것 -> 만들었다).
+    """
+    ending = morphs[end]
+    if ending.form in _STATEMENT_ENDS and _tag(ending) in ("EF", "EC") and tense is None:
+        return text[: ending.end]
+    head = _head(morphs, end)
+    if head < 0:
+        return text[: ending.end]  # nothing Kiwi can conjugate: keep the words as they are
+    pre = [m.form for m in morphs[head + 1 : end]] + ([tense] if tense else [])
+    final = "는다" if _is_verb(morphs, head) and not _TENSE.intersection(pre) else "다"
+    start = head
+    if (
+        _tag(morphs[head]) == "VCP"
+        and head >= 1
+        and morphs[head + 1].start == morphs[head].start < ending.start
+    ):
+        start = head - 1  # 의사였어: Kiwi contracts 의사+이+었 to 의사였 only when it sees the noun
+    pieces = [(m.form, m.tag) for m in morphs[start : head + 1]] + [(f, "EP") for f in pre] + [(final, "EF")]
+    return text[: morphs[start].start] + kiwi_text.join(pieces)
+
+
+def _modifier_tense(morphs: Sequence[Morpheme], etm: int) -> str | None:
+    """The tense a modifier ending gives its claim: 만든 (past), 만들던 (past), 만들 (future), 만드는."""
+    form = morphs[etm].form
+    if form == "던":
+        return "었"
+    if form in ("ᆯ", "을"):
+        return "겠"
+    head = _head(morphs, etm)
+    return "었" if form in ("ᆫ", "은") and head >= 0 and _is_verb(morphs, head) else None
+
+
+def _claim_before(text: str, morphs: Sequence[Morpheme], i: int, *, named: bool, by: str) -> str | None:
+    """The claim whose last morpheme is at `i`, before a confirming tail (None: no claim there)."""
+    m = morphs[i]
+    if m.form in _QUOTING and _tag(m) in ("ETM", "EC"):
+        if i >= 2 and _tag(morphs[i - 1]) == "VCP" and morphs[i - 2].tag == "EF":
+            return text[: morphs[i - 2].end]  # 있다라는: a statement quoted whole
+        return _statement(text, morphs, i)
+    if _tag(m) == "ETM" and named:
+        return _statement(text, morphs, i, _modifier_tense(morphs, i))
+    if m.form in _HEARSAY and _tag(m) in ("EF", "EC"):
+        said = _head(morphs, i)
+        quoted = said >= 1 and morphs[said].form in ("하", "듣") and morphs[said - 1].form in _QUOTING
+        return _statement(text, morphs, said - 1) if quoted else None
+    if _tag(m) == "EF" or (_tag(m) == "EC" and m.form in _STATEMENT_ENDS):
+        return _statement(text, morphs, i)  # 지구는 둥글다, 맞지?
+    # 고래가 포유류 맞지? -> 고래가 포유류이다; but 그 답이 맞아? (no subject before) is its own claim.
+    subject_before = any(_tag(x) in ("JKS", "JX") for x in morphs[:i])
+    if by == "맞" and not named and subject_before and _tag(m).startswith(("NN", "NP", "SN", "SL", "SH")):
+        return text[: m.end] + "이다"
+    return None
+
+
+def _without_tail(text: str, morphs: Sequence[Morpheme], end: int) -> str | None:
+    """The claim a confirming tail asks about (..라는 게 사실이야?, ..라던데 맞아?), or None."""
+    head = _head(morphs, end)
+    if head < 0:
+        return None
+    if (morphs[head].form, _tag(morphs[head])) in _CONFIRMING:
+        tail = head
+    elif _tag(morphs[head]) == "VCP" and head >= 1 and morphs[head - 1].form in _CONFIRMING_NOUNS:
+        tail = head - 1
+    else:
+        return None
+    i = tail - 1
+    while i >= 0 and _tag(morphs[i]) in ("SP", "SF", "JKS", "JKC", "JX"):
+        i -= 1
+    named = i >= 0 and morphs[i].form in _CLAIM_NOUNS and _tag(morphs[i]) in ("NNB", "NNG")
+    i -= int(named)
+    return _claim_before(text, morphs, i, named=named, by=morphs[head].form) if i >= 0 else None
 
 
 def declarative(question: str) -> str:
-    """A yes/no question as a statement, for NLI ("해파리는 뇌가 있어?" -> "해파리는 뇌가 있다.")."""
-    text = question.strip().rstrip("?？ ").strip()
-    for pattern, replacement in _DECLARATIVE:
-        new = re.sub(pattern, replacement, text)
-        if new != text:
-            return new.replace(" 이다", "이다") + "."
-    return text + "."
+    """A yes/no question as the statement NLI checks ("해파리는 뇌가 있나요?" -> "해파리는 뇌가 있다.").
+
+    Read with Kiwi: the final ending (EF) of any speech level gives way to the declarative,
+    conjugated again by Kiwi's join: 다 after adjectives, the copula and a tense (크다,
+    수도이다, 대통령이었다, 오겠다), 는다/ㄴ다 after verbs (먹는다, 간다). Tense, honorific 시
+    (오셨다) and negation (안 했다, 못 난다, 끓지 않는다, 크지 않다, 물고기가 아니다) are kept:
+    the verdict depends on them. A negated 않/못하 takes the verb's or adjective's form of the
+    predicate before 지. A confirming tail is cut and the claim before it restated (에펠탑은
+    파리에 있다라는 게 사실이야? -> 에펠탑은 파리에 있다.; 만든 게 맞아? -> 만들었다.), a claim
+    already ending in 다 keeps its wording, and an opening 혹시/과연/설마 is dropped.
+
+    Not handled: a mood the declarative cannot carry (conjecture -ㄹ까 becomes a plain present,
+    비가 올까? -> 비가 온다.); the honorific inside 세요 (가세요? -> 간다.); words Kiwi mistags
+    (짜지? read as the verb 짜다 "squeeze" gives 짠다); a question with no final ending
+    (고래는 포유류?) is returned as it is, closed with a period.
+    """
+    text = question.strip()
+    morphs = kiwi_text.morphemes(text)
+    end = kiwi_text.final_ending(morphs)
+    if end is None:
+        statement = text.rstrip("?？.!~ ")
+    else:
+        statement = _without_tail(text, morphs, end) or _statement(text, morphs, end)
+    if len(morphs) > 1 and morphs[0].form in _HEDGES:
+        statement = statement[morphs[1].start :]
+    return statement.strip() + "."
 
 
 def lexical_overlap(claim: str, premise: str, terms: Terms) -> float:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from searchlm.lm.types import LmClient
-from services.free_qa.types import QuestionKind
-
-_WH = r"(누구|누가|무엇|뭐|뭘|무슨|언제|어디|어느|몇|얼마|어떤|어떻게|왜)"
+from services.free_qa import kiwi_text
+from services.free_qa.types import Morpheme, QuestionKind
 
 
 @dataclass(frozen=True)
@@ -27,19 +27,90 @@ def _search(pattern: str) -> Callable[[str], bool]:
     return lambda q: compiled.search(q) is not None
 
 
+@functools.lru_cache(maxsize=256)
+def _morphemes(question: str) -> tuple[Morpheme, ...]:
+    return tuple(kiwi_text.morphemes(question))  # the rules read the same question
+
+
+def _tag(m: Morpheme) -> str:
+    return m.tag.split("-")[0]  # Kiwi marks (ir)regular conjugation: VV-R, VA-I
+
+
+# Long-form cues (왜, 어떻게, 이유, 원리, 방법, 차이가/차이는/차이점, 설명해) read as morphemes,
+# so that 임진왜란, 왜곡 and 이유식 are not taken for 왜 and 이유.
+_WHY_HOW_NOUNS = frozenset({"이유", "원리", "방법", "차이점"})
+_DIFFERENCE = (("가",), ("는",), ("점",))  # 차이가, 차이는, 차이 점
+
+
+def _why_how(question: str) -> bool:
+    morphs = _morphemes(question)
+    for i, m in enumerate(morphs):
+        after = tuple(n.form for n in morphs[i + 1 : i + 3])
+        if (m.form, m.tag) == ("왜", "MAG") or (m.form == "어떻" and after[:1] == ("게",)):
+            return True
+        if m.tag.startswith("NN") and (
+            m.form in _WHY_HOW_NOUNS or (m.form == "차이" and after[:1] in _DIFFERENCE)
+        ):
+            return True
+        if m.form == "설명" and after in (("하", "어"), ("하", "아"), ("하", "여")):
+            return True
+    return False
+
+
+# Question words as Kiwi lemmatises them (누가 -> 누구, 뭘 -> 뭐, 어떻게/어때 -> 어떻): a question
+# with one asks for a value, not for a confirmation. Matching morphemes rather than substrings
+# keeps words that merely contain one (왜곡, 언제나, 몇몇) from counting.
+_WH_FORMS = frozenset(
+    {"누구", "무엇", "뭐", "뭣", "무슨", "언제", "어디", "어느", "몇"}
+    | {"얼마", "얼마나", "어떤", "어떻", "어떠하", "어찌", "어째서", "왜", "웬"}
+)
+# Final endings that order, propose or offer (가라, 가자, 갈래?, 갈게, 하십시오) instead of asking.
+_NOT_ASKING = frozenset(
+    {"라", "어라", "아라", "거라", "너라", "시오", "십시오", "렴", "려무나"}
+    | {"자", "ᆸ시다", "읍시다", "ᆯ래", "을래", "ᆯ래요", "을래요", "ᆯ게", "을게", "ᆯ게요", "을게요"}
+)
+# A wish to know (알고 싶어, 궁금해) asks to be told, whatever its ending.
+_WISH_STEMS = frozenset({("싶", "VX"), ("궁금하", "VA"), ("궁금", "XR")})
+# Endings after the giving auxiliary 주 that address the listener (알려 줘, 알려 줘요, 알려 주세요);
+# 돌봐 주나요? asks about a third party and stays a yes/no question.
+_REQUEST_ENDINGS = frozenset({"어", "아", "어요", "아요", "세요", "셔요"})
+
+
+def _asks_to_be_told(morphs: Sequence[Morpheme], end: int) -> bool:
+    """알려 줘 / 알려 주실 수 있나요? / 알고 싶어 / 궁금합니다: a request for information."""
+    window = range(max(0, end - 6), end)
+    if any((morphs[i].form, _tag(morphs[i])) in _WISH_STEMS for i in window):
+        return True
+    for i in window:
+        if morphs[i].form not in ("주", "드리") or _tag(morphs[i]) != "VX":
+            continue
+        after = morphs[i + 1]
+        if (i + 1 == end and after.form in _REQUEST_ENDINGS) or after.form in ("시", "ᆯ", "을"):
+            return True
+    return False
+
+
 def _yes_no(question: str) -> bool:
-    # No question word, and a predicate ending that asks for confirmation: 있어? 인가요? 맞니? ...
-    if re.search(_WH, question):
+    """A question to confirm or a claim to check: no question word, and a final ending that asks or states.
+
+    Every speech level counts (있어? 있니? 있나요? 있습니까? 있다.), with or without "?";
+    orders, offers and requests (알려 줘, 갈래?, 설명하세요) do not. Kiwi reads the endings,
+    so fused forms (갔죠, 큰가, 포유류입니까) need no list of surface spellings.
+    """
+    morphs = _morphemes(question)
+    if any(m.form in _WH_FORMS for m in morphs):
         return False
-    return (
-        re.search(r"(어|아|야|니|나요|까|까요|죠|지|냐|가요|는가|습니까|ㅂ니까|요)\s*\??\s*$", question)
-        is not None
-    )
+    end = kiwi_text.final_ending(morphs)
+    if end is None or morphs[end].form in _NOT_ASKING:
+        return False
+    if morphs[end].form == "세요" and not question.rstrip().endswith(("?", "？")):
+        return False  # 설명하세요 orders; 가세요? asks
+    return not _asks_to_be_told(morphs, end)
 
 
 # Order matters: "왜 ... 되니?" is long-form although it ends like a yes/no question.
 RULES: tuple[KindRule, ...] = (
-    KindRule("why_how", QuestionKind.LONG_FORM, _search(r"(왜|어떻게|이유|원리|방법|설명해|차이[가는점])")),
+    KindRule("why_how", QuestionKind.LONG_FORM, _why_how),
     KindRule(
         "among_who",
         QuestionKind.MULTI_HOP,

@@ -128,14 +128,14 @@ def _sample_md(movie: str, reviews: Sequence[Review], result: Any) -> list[str]:
         f"{result.faithfulness:.2f}, passed {result.passed}, flags {', '.join(result.flags) or '-'}): "
         f"{result.summary}",
         "",
-        "| claim | entailment | contradiction | supporting | contradicting | passed |",
-        "|---|---|---|---|---|---|",
+        "| claim | entailment | contradiction | supporting | contradicting | verdict | passed |",
+        "|---|---|---|---|---|---|---|",
     ]
     for c in result.claims:
         lines.append(
             f"| {c.claim} | {c.entailment:.2f} | {c.contradiction:.2f} "
             f"| {', '.join(c.supporting_review_ids) or '-'} "
-            f"| {', '.join(c.contradicting_review_ids) or '-'} | {c.passed} |"
+            f"| {', '.join(c.contradicting_review_ids) or '-'} | {c.verdict} | {c.passed} |"
         )
     lines += ["", "<details><summary>reviews</summary>", ""]
     lines += [f"- `{r.id}` ({r.rating}/5) {r.text}" for r in reviews] + ["", "</details>", ""]

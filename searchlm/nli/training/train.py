@@ -72,10 +72,10 @@ class TrainSettings:
     max_length: int = 128
     batch_size: int = 16
     epochs: int = 2
-    learning_rate: float = 5e-5
+    learning_rate: float = 1e-4
     head_learning_rate: float = 5e-4
-    layer_decay: float = 1.0
-    label_smoothing: float = 0.0
+    layer_decay: float = 0.85
+    label_smoothing: float = 0.1
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
     grad_clip: float = 1.0
@@ -85,7 +85,7 @@ class TrainSettings:
     augment: str = "identity,extend_premise"
     autocast_bf16: bool = True
     checkpoint_every: int = 100
-    evals_per_epoch: int = 4
+    evals_per_epoch: int = 2
     num_threads: int = 2
     max_steps: int = 0
     limit_train: int = 0

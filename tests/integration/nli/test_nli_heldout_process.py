@@ -1,6 +1,6 @@
-"""`python -m searchlm.nli evaluate` as a real process on the real held-out split.
+"""`python -m searchlm.nli evaluate` as a real process on the real test set (KLUE-NLI dev).
 
-Needs ../shared/data (skips with a reason otherwise); scores ~950 pairs, so it
+Needs ../shared/data (skips with a reason otherwise); scores 3,000 pairs, so it
 takes one to two minutes on two CPU cores. It checks that the figures in the
 shipped artefact's config (and model card) are reproduced from the data.
 """
@@ -21,6 +21,10 @@ ARTEFACT = ROOT / "searchlm" / "nli" / "artifacts" / "e5-small-ko-nli"
 
 pytestmark = pytest.mark.slow
 
+# Regression floors a little under the shipped model's KLUE-NLI dev figures (model card).
+ACCURACY_FLOOR = 0.70  # shipped: 0.722 (float32), 0.721 (bfloat16)
+ENT_VS_CON_FLOOR = 0.79  # shipped: 0.8175
+
 
 @pytest.fixture
 def data_dir() -> Path:
@@ -38,18 +42,24 @@ def _evaluate(data_dir: Path, dtype: str) -> dict[str, object]:
     return report
 
 
-def test_evaluate_command_reproduces_recorded_figures_when_run_on_the_heldout_split(data_dir: Path) -> None:
-    recorded = json.loads((ARTEFACT / "config.json").read_text(encoding="utf-8"))["extra"]["heldout_report"]
+def _recorded() -> dict[str, object]:
+    report: dict[str, object] = json.loads((ARTEFACT / "config.json").read_text(encoding="utf-8"))["extra"][
+        "test_report"
+    ]
+    return report
+
+
+def test_evaluate_command_reproduces_recorded_figures_when_run_on_the_test_set(data_dir: Path) -> None:
+    recorded = _recorded()
     report = _evaluate(data_dir, "float32")  # the recorded figures were computed in float32
-    assert report["n"] == recorded["n"] == 948
+    assert report["n"] == recorded["n"] == 3000
     assert report["accuracy"] == pytest.approx(recorded["accuracy"], abs=0.005)
     assert report["ent_vs_con_accuracy"] == pytest.approx(recorded["ent_vs_con_accuracy"], abs=0.005)
-    # regression floor, below the 0.70 / 0.85 targets that this model does not reach
-    assert report["accuracy"] >= 0.60 and report["ent_vs_con_accuracy"] >= 0.77
+    assert report["accuracy"] >= ACCURACY_FLOOR and report["ent_vs_con_accuracy"] >= ENT_VS_CON_FLOOR
 
 
 def test_evaluate_command_loses_no_accuracy_when_the_services_precision_is_used(data_dir: Path) -> None:
-    recorded = json.loads((ARTEFACT / "config.json").read_text(encoding="utf-8"))["extra"]["heldout_report"]
+    recorded = _recorded()
     report = _evaluate(data_dir, "auto")  # bfloat16 where the CPU has it, as the services run
     assert report["accuracy"] == pytest.approx(recorded["accuracy"], abs=0.01)
     assert report["ent_vs_con_accuracy"] == pytest.approx(recorded["ent_vs_con_accuracy"], abs=0.01)

@@ -92,3 +92,27 @@ def test_strength_reports_only_the_sources_on_that_side() -> None:
     assert tally.strength(Verdict.CONTRADICTED) == 0.0
     assert tally.contradiction == pytest.approx(0.98)  # raw maximum still visible
     assert tally.verdict() is Verdict.ENTAILED
+
+
+def test_services_default_to_the_thresholds_calibrated_for_the_shipped_artefact() -> None:
+    import json
+
+    from searchlm.nli.verdict import SHIPPED_THRESHOLDS
+    from services.free_qa.settings import FreeQaSettings
+    from services.review_summary.settings import ReviewSummarySettings
+
+    from .conftest import SHIPPED
+
+    record = json.loads((SHIPPED / "config.json").read_text(encoding="utf-8"))["extra"]["thresholds"]
+    assert SHIPPED_THRESHOLDS.entailment == record["entailment"]["threshold"] == record["summary"]
+    assert SHIPPED_THRESHOLDS.contradiction == record["contradiction"]["threshold"]
+    qa, rs = FreeQaSettings(), ReviewSummarySettings()
+    assert (qa.nli_entailment_threshold, qa.nli_contradiction_threshold) == (
+        SHIPPED_THRESHOLDS.entailment,
+        SHIPPED_THRESHOLDS.contradiction,
+    )
+    assert (rs.entailment_threshold, rs.contradiction_threshold, rs.summary_threshold) == (
+        SHIPPED_THRESHOLDS.entailment,
+        SHIPPED_THRESHOLDS.contradiction,
+        SHIPPED_THRESHOLDS.entailment,
+    )

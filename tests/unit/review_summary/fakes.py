@@ -77,7 +77,7 @@ class KeywordScorer:
         words = re.findall(r"[가-힣A-Za-z]{2,}", hypothesis)
         keys = [w[:1] if len(w) <= 2 else w[:2] for w in words]
         if any(self.opposites.get(k, "\0") in premise for k in keys):
-            return NliScores(0.05, 0.15, 0.8)
+            return NliScores(0.03, 0.07, 0.9)
         if keys and all(k in premise for k in keys):
             return NliScores(0.9, 0.08, 0.02)
         return NliScores(0.1, 0.8, 0.1)

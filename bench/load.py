@@ -176,7 +176,11 @@ TARGETS: dict[str, Target] = {
         _summarize,
     ),
     "free_qa": Target(
-        _service_starter("services.free_qa", _QA, {f"{_QA}CACHE_DIR": str(_QA_CACHE), f"{_QA}NLI": "none"}),
+        _service_starter(
+            "services.free_qa",
+            _QA,
+            {f"{_QA}CACHE_DIR": str(_QA_CACHE), f"{_QA}NLI": "none", f"{_QA}READER": "none"},
+        ),
         _answer,
     ),
 }

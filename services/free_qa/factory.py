@@ -1,4 +1,4 @@
-"""Builds the pipeline from settings: the index (demo index on first use), embedder, LM, NLI."""
+"""Builds the pipeline from settings: the index (demo index on first use), embedder, LM, NLI, reader."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 import shutil
 from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import Any
 
 from searchlm.embed import open_embedder
 from searchlm.lm.grpc_client import make_lm_client
@@ -16,11 +17,13 @@ from searchlm.nli.types import EntailmentScorer
 from searchlm.nli.verdict import Thresholds
 from searchlm.search import BackendConfig
 from services.free_qa import kiwi_text
+from services.free_qa.adapters.reader import ReaderUnavailableError, open_reader
 from services.free_qa.adapters.store import IndexStore, sparse_kind
 from services.free_qa.ingest import build_index
 from services.free_qa.kinds import KindClassifier
 from services.free_qa.manifest import corpus_hash
 from services.free_qa.pipeline import PipelineConfig, QaPipeline
+from services.free_qa.reader_answerer import ReaderConfig, SpanReader
 from services.free_qa.retrieval import RetrievalConfig
 from services.free_qa.settings import FreeQaSettings
 from services.free_qa.sources import read_passages
@@ -82,8 +85,24 @@ def load_scorer(spec: str) -> EntailmentScorer | None:
         return None
 
 
+def load_reader(settings: FreeQaSettings) -> SpanReader | None:
+    """The extractive reader `open_reader` opens, or None when off ("none") or not available: a
+    missing artefact leaves factoid answers to the feature-ranked spans, it does not stop the service."""
+    if settings.reader == "none":
+        return None
+    options: dict[str, Any] = {"path": settings.reader_path} if settings.reader_path else {}
+    try:
+        return open_reader(settings.reader, **options)
+    except ReaderUnavailableError as exc:
+        _log.warning(
+            "extractive reader unavailable; factoid answers use feature-ranked spans",
+            extra={"reader": settings.reader, "error": str(exc)},
+        )
+        return None
+
+
 def build_pipeline(settings: FreeQaSettings, lm: LmClient | None) -> QaPipeline:
-    """Wires the pipeline (slow: loads the index, embedder and NLI model)."""
+    """Wires the pipeline (slow: loads the index, embedder, NLI model and reader)."""
     embedder = open_embedder(settings.embedder, num_threads=settings.embedder_threads)
     retrieval = RetrievalConfig(dense_weight=settings.dense_weight, sparse_weight=settings.sparse_weight)
     retriever = IndexStore(index_dir(settings), search=search_config(settings)).open_retriever(
@@ -99,6 +118,7 @@ def build_pipeline(settings: FreeQaSettings, lm: LmClient | None) -> QaPipeline:
         use_lm=settings.use_lm,
         span_answers=settings.span_answers,
         spans=SpanConfig(rerank=settings.span_rerank),
+        reader=ReaderConfig(passages=settings.reader_passages, min_confidence=settings.reader_min_confidence),
     )
     return QaPipeline(
         retriever=retriever,
@@ -109,12 +129,13 @@ def build_pipeline(settings: FreeQaSettings, lm: LmClient | None) -> QaPipeline:
         config=config,
         classifier=KindClassifier(lm if settings.kind_lm else None),
         tag=kiwi_text.morphemes,
+        reader=load_reader(settings),
     )
 
 
 async def load(settings: FreeQaSettings, resources: AsyncExitStack) -> QaPipeline:
     """The pipeline of a server (`__main__`): the index (the demo index may take minutes to build),
-    embedder and NLI model load in a worker thread while health says NOT_SERVING."""
+    embedder, NLI model and reader load in a worker thread while health says NOT_SERVING."""
     client = make_lm_client(settings)
     resources.push_async_callback(client.close)
     return await asyncio.to_thread(build_pipeline, settings, client)

@@ -1,7 +1,8 @@
 """QaPipeline: retrieve, classify, answer by kind with citations, check support, abstain or degrade.
 
 Answer strategies are a registry keyed by question kind. Factoid questions (and multi-hop ones
-without a bridge) are answered with the best extractive span of the top passages, which the LM
+without a bridge) are answered by the trained extractive reader when one is loaded and sure
+(`reader_answerer`), else with the best feature-ranked span of the top passages, which the LM
 only reranks (`Score`), so the answer is always a substring of a cited passage. Other kinds are
 generated. The LM is called only with the caller's remaining deadline (minus a reserve to send
 the best passages back): when it is slow or down, a span answer keeps its feature ranking and a
@@ -36,6 +37,7 @@ from services.free_qa.evidence import (
 )
 from services.free_qa.kinds import KindClassifier
 from services.free_qa.multihop import MultiHopResolver
+from services.free_qa.reader_answerer import ReaderAnswerer, ReaderConfig, ReadSpan, SpanReader
 from services.free_qa.retrieval import HybridRetriever
 from services.free_qa.span_answerer import ScoredSpan, SpanAnswerer, SpanConfig, confidence
 from services.free_qa.spans import Tagger
@@ -77,6 +79,7 @@ class PipelineConfig:
             answers are degraded to the best passages).
         span_answers: Answer factoid questions with extractive spans (False: LM generation).
         spans: Span candidate selection, scoring and LM reranking.
+        reader: Passages the extractive reader reads and when its answer is kept.
     """
 
     default_passages: int = 5
@@ -96,6 +99,7 @@ class PipelineConfig:
     use_lm: bool = True
     span_answers: bool = True
     spans: SpanConfig = field(default_factory=SpanConfig)
+    reader: ReaderConfig = field(default_factory=ReaderConfig)
 
 
 Strategy = Callable[[str, QuestionKind, list[ScoredPassage]], Awaitable[QaAnswer]]
@@ -113,6 +117,7 @@ class QaPipeline:
         config: Answering policy.
         classifier: Question-kind classifier (default: rules only).
         tag: Morpheme tagger for span answers (None: factoid answers are generated).
+        reader: Extractive reader for factoid answers (None: spans or generation only).
     """
 
     def __init__(
@@ -126,6 +131,7 @@ class QaPipeline:
         config: PipelineConfig | None = None,
         classifier: KindClassifier | None = None,
         tag: Tagger | None = None,
+        reader: SpanReader | None = None,
     ) -> None:
         self._retriever, self._lm, self._scorer = retriever, lm, scorer
         self._split, self._terms = split, terms
@@ -138,6 +144,9 @@ class QaPipeline:
             SpanAnswerer(tag=tag, split=split, terms=terms, config=self._config.spans)
             if tag is not None and self._config.span_answers
             else None
+        )
+        self._reader = (
+            None if reader is None else ReaderAnswerer(reader=reader, split=split, config=self._config.reader)
         )
         self._strategies: dict[QuestionKind, Strategy] = {
             QuestionKind.FACTOID: self._factoid,
@@ -231,6 +240,18 @@ class QaPipeline:
         return await self._validated(question, kind, text, shown)
 
     async def _factoid(self, question: str, kind: QuestionKind, passages: list[ScoredPassage]) -> QaAnswer:
+        """The reader's answer when it is sure, else the span (or generated) answer flagged with why."""
+        if self._reader is None:
+            return await self._span_factoid(question, kind, passages)
+        outcome = await asyncio.to_thread(self._reader.answer, question, passages)
+        if outcome.span is not None:
+            return _read_answer(kind, outcome.span)
+        answer = await self._span_factoid(question, kind, passages)
+        return replace(answer, flags=(outcome.flag, *answer.flags))
+
+    async def _span_factoid(
+        self, question: str, kind: QuestionKind, passages: list[ScoredPassage]
+    ) -> QaAnswer:
         """The best extractive span (LM-reranked when it answers in time); abstains without one."""
         if self._spans is None:
             return await self._generate(question, kind, passages)
@@ -342,6 +363,16 @@ class QaPipeline:
         cited = tuple(citations.citation(n, p) for n, p in enumerate(evidence, start=1))
         parts = [f"{bridge} [1][{n}]" for n, bridge in enumerate(result.bridges, start=2)]
         return QaAnswer(answer=", ".join(parts), kind=kind, citations=cited, hops=result.hops, confidence=0.7)
+
+
+def _read_answer(kind: QuestionKind, span: ReadSpan) -> QaAnswer:
+    """The reader's span, citing the passage (and sentence) it was read from."""
+    return QaAnswer(
+        answer=f"{span.text} [1]",
+        kind=kind,
+        citations=(citations.citation(1, span.passage, span.sentence),),
+        confidence=span.confidence,
+    )
 
 
 def _pieces(text: str, size: int = 12) -> list[str]:

@@ -7,6 +7,9 @@ from pydantic_settings import SettingsConfigDict
 from searchlm.lm.settings import LmClientSettings
 from searchlm.nli.verdict import SHIPPED_THRESHOLDS
 from searchlm.serving.settings import ServerSettings
+from services.free_qa.reader_answerer import ReaderConfig
+
+_READER = ReaderConfig()
 
 
 class FreeQaSettings(ServerSettings, LmClientSettings):
@@ -62,5 +65,14 @@ class FreeQaSettings(ServerSettings, LmClientSettings):
     """Answer factoid questions with the best extractive span of the passages (false: LM generation)."""
     span_rerank: int = 5
     """Best candidate spans the LM reranks with Score (0: feature ranking only)."""
+    reader: str = "default"
+    """Extractive reader for factoid answers: default (the trained e5-small reader), none, module:attr."""
+    reader_path: str = ""
+    """Reader artefact directory; empty: the one in searchlm/reader/artifacts (missing: spans answer)."""
+    reader_passages: int = _READER.passages
+    """Top passages the reader reads."""
+    reader_min_confidence: float = _READER.min_confidence
+    """Reader confidence from which its span answers (uncalibrated default); below it, or when the
+    null score wins, the feature-ranked spans answer."""
     kind_lm: bool = False
     """Ask the LM for the kind of questions no rule classifies (off: the 270M model is not good at it)."""

@@ -74,6 +74,7 @@ def _service_env(lm_target: str) -> dict[str, dict[str, str]]:
             f"{QA}LM_TARGET": lm_target,
             f"{QA}CACHE_DIR": str(CACHE),
             f"{QA}NLI": "none",  # yes/no questions then go to the LM's Score RPC
+            f"{QA}READER": "none",
             f"{QA}JSON_LOGS": "true",
         },
     }

@@ -81,7 +81,13 @@ def _services(lm: str) -> dict[str, tuple[str, dict[str, str]]]:
         ),
         "free_qa": (
             "SEARCHLM_FREE_QA_",
-            {"LM_TARGET": lm, "NLI": "none", "CACHE_DIR": str(QA_CACHE), "LM_TIMEOUT_SECONDS": "1"},
+            {
+                "LM_TARGET": lm,
+                "NLI": "none",
+                "READER": "none",
+                "CACHE_DIR": str(QA_CACHE),
+                "LM_TIMEOUT_SECONDS": "1",
+            },
         ),
     }
 

@@ -70,6 +70,7 @@ def test_served_answer_uses_the_cluster_bm25(es_url: str, es_index_dir: Path) ->
         f"{QA}DENSE_WEIGHT": "0",  # rank by BM25 alone: the cluster decides the order
         f"{QA}LM_TARGET": f"127.0.0.1:{closed_port()}",  # no LM: the answer degrades to passages
         f"{QA}NLI": "none",
+        f"{QA}READER": "none",
         f"{QA}JSON_LOGS": "false",
     }
     proc = start_server("services.free_qa", QA, env, timeout=300)

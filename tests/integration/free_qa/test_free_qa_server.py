@@ -26,6 +26,7 @@ def _qa_env(lm_target: str) -> dict[str, str]:
         f"{QA}LM_TARGET": lm_target,
         f"{QA}CACHE_DIR": str(CACHE),
         f"{QA}NLI": "none",  # lexical support checks: keeps torch out of this test's time budget
+        f"{QA}READER": "none",  # span answers: the reader has its own tests
         f"{QA}LM_TIMEOUT_SECONDS": "60",
         f"{QA}JSON_LOGS": "false",
     }

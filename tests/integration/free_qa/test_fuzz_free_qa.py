@@ -59,6 +59,7 @@ def server() -> Iterator[ServerProcess]:
         f"{PREFIX}LM_TIMEOUT_SECONDS": "0.3",
         f"{PREFIX}CACHE_DIR": str(CACHE),
         f"{PREFIX}NLI": "none",
+        f"{PREFIX}READER": "none",
         f"{PREFIX}MAX_MESSAGE_BYTES": str(MAX_MESSAGE_BYTES),
         f"{PREFIX}JSON_LOGS": "true",
     }

@@ -13,6 +13,7 @@ import numpy as np
 
 from searchlm.lm.types import LmCompletion, LmDelta, LmResult, LmSampling, LmScore
 from searchlm.nli.types import NliScores
+from searchlm.reader.types import SpanAnswer
 from services.free_qa.chunking import ChunkingConfig, chunk_passages
 from services.free_qa.retrieval import Corpus, HybridRetriever
 from services.free_qa.types import Hit, Passage
@@ -165,6 +166,38 @@ class FakeScorer:
             else:
                 out.append(NliScores(0.1, 0.8, 0.1))
         return out
+
+
+class FakeReader:
+    """Reads `text` out of the first passage that holds it (or out of `passage_index`), or raises `error`.
+
+    The span's score is 5; `null_score` above it makes the null ("no answer") win.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        confidence: float = 0.9,
+        null_score: float = 0.0,
+        passage_index: int | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        self.text, self.confidence, self.null_score = text, confidence, null_score
+        self.passage_index, self.error = passage_index, error
+        self.calls: list[tuple[str, list[str]]] = []
+
+    def read(self, question: str, passages: Sequence[str], top_k: int = 3) -> list[SpanAnswer]:
+        self.calls.append((question, list(passages)))
+        if self.error:
+            raise self.error
+        found = [i for i, p in enumerate(passages) if self.text in p]
+        index = self.passage_index if self.passage_index is not None else (found or [-1])[0]
+        if index not in found:
+            return []
+        start = passages[index].find(self.text)
+        end = start + len(self.text)
+        return [SpanAnswer(self.text, index, start, end, 5.0, self.confidence, self.null_score)][:top_k]
 
 
 ENCYCLOPEDIA = [

@@ -1,0 +1,115 @@
+"""Span decoding from synthetic logits, and Korean particle stripping."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from searchlm.reader.decode import (
+    DecodeSettings,
+    pool_candidates,
+    strip_particles,
+    to_answers,
+    window_candidates,
+)
+from searchlm.reader.features import Window
+
+PASSAGE = "프레디 머큐리가 1946년에 태어났다."
+# tokens: 프레디 | 머큐리가 | 1946 | 년에 | 태어났다 | .   (context starts at input position 3)
+STARTS = [0, 4, 9, 13, 16, 20]
+ENDS = [3, 8, 13, 15, 20, 21]
+OFFSET = 3
+
+
+def _window(passage: int = 0, starts: list[int] = STARTS, ends: list[int] = ENDS) -> Window:
+    return Window(passage, [0] * (OFFSET + len(starts) + 1), OFFSET, starts, ends)
+
+
+def _logits(
+    start_at: dict[int, float], end_at: dict[int, float], cls: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    n = OFFSET + len(STARTS) + 1
+    s, e = np.full(n, -5.0), np.full(n, -5.0)
+    s[0] = e[0] = cls
+    for i, v in start_at.items():
+        s[OFFSET + i] = v
+    for i, v in end_at.items():
+        e[OFFSET + i] = v
+    return s, e
+
+
+def test_the_best_start_and_end_make_the_span() -> None:
+    s, e = _logits({0: 4.0}, {1: 3.0}, cls=1.5)
+    best = window_candidates(s, e, _window(), DecodeSettings())[0]
+    assert PASSAGE[best.start : best.end] == "프레디 머큐리가"
+    assert best.score == pytest.approx(7.0) and best.null_score == pytest.approx(3.0)
+
+
+def test_an_end_before_the_start_is_never_chosen() -> None:
+    s, e = _logits({3: 6.0, 2: 1.0}, {1: 6.0, 3: 0.5})
+    best = window_candidates(s, e, _window(), DecodeSettings())[0]
+    assert (best.start, best.end) == (13, 15)  # start 3, end 3: the only pair with end >= start at 6+
+
+
+def test_spans_longer_than_max_answer_tokens_are_dropped() -> None:
+    s, e = _logits({0: 5.0, 2: 2.0}, {5: 5.0, 3: 1.0})
+    settings = DecodeSettings(max_answer_tokens=2)
+    spans = window_candidates(s, e, _window(), settings)
+    assert spans and all(len([x for x in STARTS if c.start <= x < c.end]) <= 2 for c in spans)
+    assert PASSAGE[spans[0].start : spans[0].end] == "1946년에"
+
+
+def test_tokens_with_empty_spans_are_never_boundaries() -> None:
+    starts, ends = [0, 4, 4, 9], [3, 4, 8, 13]  # token 1 is a bare "▁"
+    s, e = _logits({1: 9.0, 2: 1.0}, {1: 9.0, 2: 1.0})
+    spans = window_candidates(s, e, _window(starts=starts, ends=ends), DecodeSettings())
+    assert all(c.start < c.end for c in spans) and (spans[0].start, spans[0].end) == (4, 8)
+
+
+def test_a_span_seen_in_two_windows_is_pooled_once_at_its_best_score() -> None:
+    low, high = _logits({0: 1.0}, {1: 1.0}), _logits({0: 3.0}, {1: 3.0})
+    pool = pool_candidates([low, high], [_window(), _window()], DecodeSettings(n_best=5))
+    spans = [(c.passage, c.start, c.end) for c in pool]
+    assert len(spans) == len(set(spans)) and pool[0].score == pytest.approx(6.0)
+
+
+def test_answers_are_stripped_merged_and_carry_confidences() -> None:
+    s, e = _logits({0: 4.0}, {1: 3.5, 0: 3.0})
+    pool = pool_candidates([(s, e)], [_window()], DecodeSettings())
+    answers = to_answers(pool, [PASSAGE], top_k=3)
+    top = answers[0]
+    assert top.text == "프레디 머큐리" and PASSAGE[top.start : top.end] == top.text
+    assert [a.confidence for a in answers] == sorted((a.confidence for a in answers), reverse=True)
+    assert 0.0 < sum(a.confidence for a in answers) <= 1.0 + 1e-9
+    raw = to_answers(pool, [PASSAGE], top_k=1, strip=False)[0]
+    assert raw.text == "프레디 머큐리가"
+
+
+def test_no_candidates_give_no_answers() -> None:
+    assert to_answers([], ["아무 문장"], top_k=3) == []
+
+
+STRIP_CASES = [
+    ("프레디 머큐리가", "프레디 머큐리"),
+    ("1443년에", "1443년"),
+    ("이순신은", "이순신"),
+    ("조선의 왕이다", "조선의 왕"),
+    ("세종대왕이었다", "세종대왕"),
+    ("대한민국의 수도인", "대한민국의 수도"),
+    ("《훈민정음》을", "《훈민정음》"),
+    ("것이다.", "것"),
+    ("한국과", "한국"),
+    # left whole: nouns, numbers, verbs, and a name Kiwi reads as determiner + particle
+    ("서울특별시", "서울특별시"),
+    ("1989년 2월 15일", "1989년 2월 15일"),
+    ("아시아나항공", "아시아나항공"),
+    ("만들었다", "만들었다"),
+    ("이도", "이도"),
+    ("가", "가"),
+]
+
+
+@pytest.mark.parametrize(("span", "expected"), STRIP_CASES)
+def test_strip_particles(span: str, expected: str) -> None:
+    pytest.importorskip("kiwipiepy", reason="kiwipiepy is in the cpu extra")
+    assert strip_particles([span]) == [expected]

@@ -11,7 +11,8 @@ free_qa sees several retrieved passages. For every item the service's own code r
 
 * ``SupportChecker.check(hypothesis, passages)`` (is an answer supported by its cited
   passages?): gold *supported* = entailment. Reports precision, recall and accuracy.
-* ``judge_yes_no(hypothesis, passages)`` (a yes/no question's statement): gold yes =
+* ``judge_yes_no(hypothesis, passages)`` (a yes/no question's statement, the service's
+  confidence floor ``YES_NO_MIN_CONFIDENCE``; the service passes sentences): gold yes =
   entailment, no = contradiction, and a neutral pair should get no NLI answer (abstain).
   Reports the answer rate on yes/no pairs, accuracy among those answered, and how often a
   neutral pair still got an answer.
@@ -99,7 +100,7 @@ def measure(rows: list[tuple[str, list[str], str]], scorer: object, thresholds: 
         supported = checker.check(hypothesis, passages).supported
         tp, fp = tp + (supported and gold == "entailment"), fp + (supported and gold != "entailment")
         fn, tn = fn + (not supported and gold == "entailment"), tn + (not supported and gold != "entailment")
-        verdict = judge_yes_no(scorer, hypothesis, passages, thresholds)  # type: ignore[arg-type]
+        verdict = judge_yes_no(scorer, hypothesis, passages)  # type: ignore[arg-type]
         if gold == "neutral":
             neutral_total += 1
             neutral_answered += verdict is not None

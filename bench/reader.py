@@ -1,12 +1,13 @@
 """The trained extractive reader vs free_qa's feature-ranked spans, on KorQuAD's held-out articles.
 
     python bench/reader.py [--limit N] [--threads 1] [--artefact DIR] [--retrieved]
-        [--data-dir ../shared/data] [--out runs/reader-bench]
+        [--split heldout|tune] [--data-dir ../shared/data] [--out runs/reader-bench]
     python bench/reader.py --limit 3 --random-head     # smoke run of the script, no artefact
 
 One run answers the held-out questions of the reader's article split (the ones its artefact
 records, recreated by `searchlm.reader.training.evaluate.split_examples_of`; KorQuAD 1.0 dev,
-read in place) with three systems, on the same passages:
+read in place; ``--split tune`` reads the training side's tune articles instead, where the
+confidence threshold is chosen) with three systems, on the same passages:
 
 * ``spans``: `SpanAnswerer` as `QaPipeline` builds it (Kiwi tagger, splitter and terms, default
   `SpanConfig`), feature ranking only: without a model server the pipeline never reranks;
@@ -81,17 +82,17 @@ class Read:
 
 
 def heldout(args: argparse.Namespace) -> list[QaExample]:
-    """The artefact's recorded held-out questions (the default split with --random-head), all of them."""
+    """The artefact's recorded ``--split`` questions (the default split with --random-head), all of them."""
     if (args.artefact / "config.json").is_file():
         from searchlm.reader.training.evaluate import split_examples_of
 
-        examples = split_examples_of(args.artefact, args.data_dir, "heldout")
+        examples = split_examples_of(args.artefact, args.data_dir, args.split)
     else:
         s = ReaderTrainSettings()
         split = load_split(
             args.data_dir, seed=s.seed, heldout_fraction=s.heldout_fraction, tune_fraction=s.tune_fraction
         )
-        examples = split.examples("heldout")
+        examples = split.examples(args.split)
     return examples
 
 
@@ -239,7 +240,8 @@ def write_answers(path: Path, reads: Sequence[Read]) -> None:
 
 def print_tables(summary: dict[str, Any]) -> None:
     """The comparison table, then each passage set's confidence sweep (markdown)."""
-    print(f"\nKorQuAD 1.0 dev, held-out articles: {summary['questions']} questions ({summary['reader']})\n")
+    where = "held-out" if summary["split"] == "heldout" else "tune (training-side)"
+    print(f"\nKorQuAD 1.0 dev, {where} articles: {summary['questions']} questions ({summary['reader']})\n")
     print("| passages | system | EM | F1 | answered | p50 ms | p95 ms |\n|---|---|---|---|---|---|---|")
     for name, part in summary["passages"].items():
         for system, r in part["systems"].items():
@@ -263,11 +265,20 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="holds korquad1.0/")
     parser.add_argument("--artefact", type=Path, default=DEFAULT_ARTEFACT)
-    parser.add_argument("--limit", type=int, default=0, help="first N held-out questions (0: all)")
+    parser.add_argument("--limit", type=int, default=0, help="first N questions of the split (0: all)")
+    parser.add_argument(
+        "--split",
+        choices=("heldout", "tune"),
+        default="heldout",
+        help="tune: the training side's articles, where the confidence threshold is chosen",
+    )
     parser.add_argument("--threads", type=int, default=1, help="torch and embedder CPU threads")
     parser.add_argument("--device", default="auto", help="reader device: cpu, cuda or auto (as the service)")
     parser.add_argument("--dtype", default="auto", help="reader precision (auto: what the service uses)")
     parser.add_argument("--min-confidence", type=float, default=ReaderConfig().min_confidence)
+    parser.add_argument(
+        "--passages", nargs="+", default=["gold", "gold+2"], choices=("gold", "gold+2"), help="passage sets"
+    )
     parser.add_argument("--retrieved", action="store_true", help="also read the top 3 retrieved paragraphs")
     parser.add_argument("--index-dir", type=Path, default=Path("/tmp/searchlm-free-qa/korquad"))
     parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/searchlm-free-qa/cache"))
@@ -299,11 +310,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     reader.read(examples[0].question, [examples[0].context])  # warm-up: Kiwi, torch kernels
     spans.rank(examples[0].question, gold_passages(0, examples[0]))
     sets: dict[str, Passages] = {"gold": gold_passages, "gold+2": gold_and_two(every)}
+    sets = {name: made for name, made in sets.items() if name in args.passages}
     if args.retrieved:
         sets["top3"] = retrieved_passages(args, examples)
     args.out.mkdir(parents=True, exist_ok=True)
     summary: dict[str, Any] = {
         "questions": len(examples),
+        "split": args.split,
         "reader": str(args.artefact) if trained else "random head (smoke run, not a result)",
         "min_confidence": config.min_confidence,
         "threads": args.threads,

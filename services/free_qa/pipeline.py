@@ -28,12 +28,14 @@ from searchlm.nli.verdict import SHIPPED_THRESHOLDS, Thresholds
 from services.free_qa import citations
 from services.free_qa import prompt as qa_prompt
 from services.free_qa.evidence import (
+    YES_NO_MIN_CONFIDENCE,
     Splitter,
     SupportChecker,
     Terms,
     best_sentences,
     declarative,
     judge_yes_no,
+    yes_no_premises,
 )
 from services.free_qa.kinds import KindClassifier
 from services.free_qa.multihop import MultiHopResolver
@@ -73,8 +75,9 @@ class PipelineConfig:
         lm_timeout: Longest wait for the LM in seconds (the caller's deadline may cut it shorter).
         deadline_reserve: Seconds kept back from the caller's deadline to return a degraded answer.
         max_tokens: Generation budget by kind.
-        min_yes_no_confidence: Below it, a yes/no verdict is abstained on.
-        nli_thresholds: Pair thresholds of the NLI verdict rule (support checks, yes/no).
+        min_yes_no_confidence: Below it, the LM's yes/no answer is abstained on.
+        yes_no_nli_confidence: Below it, the NLI yes/no verdict gives way to the LM (or abstains).
+        nli_thresholds: Pair thresholds of the NLI verdict rule (support checks).
         use_lm: False: never call the LM (span answers keep their feature ranking, generated
             answers are degraded to the best passages).
         span_answers: Answer factoid questions with extractive spans (False: LM generation).
@@ -95,6 +98,7 @@ class PipelineConfig:
         (QuestionKind.LONG_FORM, 160),
     )
     min_yes_no_confidence: float = 0.55
+    yes_no_nli_confidence: float = YES_NO_MIN_CONFIDENCE
     nli_thresholds: Thresholds = SHIPPED_THRESHOLDS
     use_lm: bool = True
     span_answers: bool = True
@@ -323,25 +327,31 @@ class QaPipeline:
 
     async def _yes_no(self, question: str, kind: QuestionKind, passages: list[ScoredPassage]) -> QaAnswer:
         shown = passages[: self._config.prompt_passages]
-        premises = [p.best_chunk or p.passage.text for p in shown]
+        texts = [p.best_chunk or p.passage.text for p in shown]
+        premises = yes_no_premises(texts, self._split)
         verdict = None
         if self._scorer is not None:
             verdict = await asyncio.to_thread(
-                judge_yes_no, self._scorer, declarative(question), premises, self._config.nli_thresholds
+                judge_yes_no,
+                self._scorer,
+                declarative(question),
+                [sentence for _, sentence in premises],
+                self._config.yes_no_nli_confidence,
             )
-        if verdict is None or verdict.confidence < self._config.min_yes_no_confidence:
+        if verdict is None:
             try:
                 yes, confidence = await self._lm_yes_no(question, shown)
             except _LmFailedError as failure:
                 return self._degraded(kind, passages, failure.flag)
+            if confidence < self._config.min_yes_no_confidence:
+                return self._abstain(kind, passages, "uncertain")
             index = 0
+            evidence = " ".join(best_sentences(question, texts[0], split=self._split, terms=self._terms))
         else:
-            yes, confidence, index = verdict.yes, verdict.confidence, verdict.premise_index
-        if confidence < self._config.min_yes_no_confidence:
-            return self._abstain(kind, passages, "uncertain")
-        evidence = best_sentences(question, premises[index], split=self._split, terms=self._terms)
+            yes, confidence = verdict.yes, verdict.confidence
+            index, evidence = premises[verdict.premise_index]
         word = "예" if yes else "아니오"
-        answer = f"{word}. {' '.join(evidence)} [1]".strip()
+        answer = f"{word}. {evidence} [1]".strip()
         return QaAnswer(
             answer=answer, kind=kind, citations=(citations.citation(1, shown[index]),), confidence=confidence
         )

@@ -39,10 +39,9 @@ class ReaderConfig:
     Attributes:
         passages: Top retrieved passages the reader reads.
         min_confidence: The reader's best span answers from this confidence on (0-1); below it
-            the feature-ranked spans answer. 0.3 until calibrated on the held-out articles
-            (`bench/reader.py` prints the sweep): a calibrated reader above it would be right
-            about as often as the fallback is overall (EM 0.32 on KorQuAD dev), and the
-            fallback is weaker still on the questions the reader finds hard.
+            the feature-ranked spans answer. 0.3 was chosen on the training side (the tune
+            articles, `bench/reader.py --split tune`: it maximised the served EM there);
+            docs/free_qa.md has the held-out coverage-vs-EM curve.
         min_null_margin: The best span's score must exceed its window's null ("no answer")
             score by this much (0: the null score must not win).
     """

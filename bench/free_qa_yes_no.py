@@ -1,0 +1,212 @@
+"""free_qa's yes/no answers on a yes/no set built from KorQuAD (`eval.data.yes_no`).
+
+Usage::
+
+    python bench/free_qa_yes_no.py [--data-dir ../shared/data] [--limit 0] [--threads 2]
+
+Every item is a yes/no question (or a claim to check) in one of eight Korean forms, with the
+gold paragraph among two other paragraphs of its article. The service's own code runs:
+
+* detection: ``classify_by_rules`` must call it YES_NO (no LM);
+* the statement: ``declarative(question)`` ("...사람은 프레디 머큐리인가?" -> "...머큐리이다.");
+* the verdict: NLI v2 over premises cut three ways, combined two ways:
+
+  - premises ``passages`` (whole passages) / ``sentences`` (every sentence of every passage)
+    / ``pairs`` (every two consecutive sentences);
+  - rule ``tally`` (`SourceTally.verdict`: the claim-level one-verdict rule over all premises,
+    shipped pair thresholds) or ``max`` (`judge_yes_no`, what the service runs: the premise
+    with the highest entailment or contradiction probability decides).
+
+  The service runs ``sentences/max`` (``yes_no_premises`` + ``judge_yes_no``) with the
+  threshold this benchmark chose (``YES_NO_MIN_CONFIDENCE``).
+
+For each combination the confidence threshold below which the service abstains is chosen
+on the TRAINING side (the reader's train+tune articles: nothing in the yes/no path was trained
+on KorQuAD, but held-out articles are never used for a choice): the lowest threshold whose
+training-side accuracy among answered items is >= ``--target-accuracy``. Reported on the
+held-out articles: answer rate, accuracy among answered (95 % bootstrap CI), detection rate,
+by form and by gold polarity, and the coverage-vs-accuracy curve. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+DEFAULT_DATA = ROOT.parent / "shared" / "data"
+CUTS = ("passages", "sentences", "pairs")
+RULES = ("tally", "max")
+GRID = tuple(round(0.34 + 0.02 * i, 2) for i in range(33))  # 0.34 .. 0.98
+
+
+class _Cached:
+    """A scorer answering from the scores computed once for every pair."""
+
+    def __init__(self, scores: dict) -> None:
+        self._scores = scores
+
+    def score(self, pairs):
+        return [self._scores[p] for p in pairs]
+
+
+def premises_of(cut: str, passages: Sequence[str], split: Callable[[str], list[str]]) -> list[str]:
+    """The NLI premises of one item under a cut."""
+    from services.free_qa.evidence import yes_no_premises
+
+    if cut == "passages":
+        return list(passages)
+    if cut == "sentences":
+        return [sentence for _, sentence in yes_no_premises(passages, split)]
+    by_passage = [split(p) or [p] for p in passages]
+    return [" ".join(ss[i : i + 2]) for ss in by_passage for i in range(max(1, len(ss) - 1))]
+
+
+def decide(
+    rule: str, statement: str, premises: list[str], scores: dict, thresholds
+) -> tuple[bool, float] | None:
+    """(yes, confidence) of one item, or None when the rule gives no side."""
+    from searchlm.nli.verdict import SourceTally
+    from searchlm.nli.verdict import Verdict as NliVerdict
+    from services.free_qa.evidence import judge_yes_no
+
+    pair = [scores[(p, statement)] for p in premises]
+    if rule == "max":  # judge_yes_no at the lowest floor: the confidence is thresholded below
+        verdict = judge_yes_no(_Cached(scores), statement, premises, min_confidence=1e-9)
+        return None if verdict is None else (verdict.yes, verdict.confidence)
+    tally = SourceTally(thresholds)
+    for i, s in enumerate(pair):
+        tally.add((str(i),), s)
+    verdict = tally.verdict()
+    if verdict is NliVerdict.NEUTRAL:
+        return None
+    return verdict is NliVerdict.ENTAILED, tally.strength(verdict)
+
+
+def figures(rows: list[tuple[bool, tuple[bool, float] | None]], threshold: float) -> dict[str, float]:
+    """Answer rate and accuracy among answered at one confidence threshold."""
+    answered = [(gold, d[0]) for gold, d in rows if d is not None and d[1] >= threshold]
+    right = sum(gold == yes for gold, yes in answered)
+    return {
+        "answer_rate": round(len(answered) / max(1, len(rows)), 4),
+        "accuracy_answered": round(right / max(1, len(answered)), 4),
+        "accuracy_all": round(right / max(1, len(rows)), 4),
+    }
+
+
+def bootstrap_ci(rows, threshold: float, n: int = 1000, seed: int = 13) -> list[float]:
+    """95 % bootstrap CI of accuracy among answered."""
+    rng = random.Random(seed)
+    values = []
+    for _ in range(n):
+        sample = [rows[rng.randrange(len(rows))] for _ in rows]
+        values.append(figures(sample, threshold)["accuracy_answered"])
+    values.sort()
+    return [values[int(0.025 * n)], values[int(0.975 * n) - 1]]
+
+
+def choose_threshold(rows, target: float) -> float:
+    """Lowest grid threshold with training-side accuracy among answered >= target (else the best)."""
+    for t in GRID:
+        if figures(rows, t)["accuracy_answered"] >= target:
+            return t
+    return max(GRID, key=lambda t: figures(rows, t)["accuracy_answered"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--limit", type=int, default=0, help="items per side (0 = all)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--target-accuracy", type=float, default=0.80)
+    args = parser.parse_args()
+    if not (args.data_dir / "korquad1.0").is_dir():
+        print(json.dumps({"skipped": f"{args.data_dir}/korquad1.0 not found"}))
+        return 0
+    from eval.data.yes_no import load_yes_no
+    from searchlm import text as korean
+    from searchlm.nli import open_scorer
+    from searchlm.nli.verdict import SHIPPED_THRESHOLDS
+    from services.free_qa.evidence import declarative
+    from services.free_qa.kinds import classify_by_rules
+    from services.free_qa.types import QuestionKind
+
+    sides = {
+        "train": load_yes_no(args.data_dir, ["train", "tune"]),
+        "heldout": load_yes_no(args.data_dir, ["heldout"]),
+    }
+    if args.limit:
+        sides = {k: v[: args.limit] for k, v in sides.items()}
+    scorer = open_scorer("default", threads=args.threads)
+    start = time.perf_counter()
+    statements = {i.qid: declarative(i.question) for v in sides.values() for i in v}
+    cut_premises = {
+        (cut, i.qid): premises_of(cut, i.passages, korean.sentences)
+        for cut in CUTS
+        for v in sides.values()
+        for i in v
+    }
+    pairs = list(dict.fromkeys((p, statements[qid]) for (_, qid), ps in cut_premises.items() for p in ps))
+    scores = dict(zip(pairs, scorer.score(pairs), strict=True))
+    nli_seconds = time.perf_counter() - start
+
+    report: dict[str, object] = {"items": {k: len(v) for k, v in sides.items()}, "pairs_scored": len(pairs)}
+    heldout = sides["heldout"]
+    report["detected_yes_no"] = {
+        k: round(sum(classify_by_rules(i.question) is QuestionKind.YES_NO for i in v) / max(1, len(v)), 4)
+        for k, v in sides.items()
+    }
+    combos = {}
+    for cut in CUTS:
+        for rule in RULES:
+            rows = {
+                k: [
+                    (
+                        i.gold_yes,
+                        decide(
+                            rule, statements[i.qid], cut_premises[(cut, i.qid)], scores, SHIPPED_THRESHOLDS
+                        ),
+                    )
+                    for i in v
+                ]
+                for k, v in sides.items()
+            }
+            t = choose_threshold(rows["train"], args.target_accuracy)
+            held = rows["heldout"]
+            by_form: dict[str, list] = defaultdict(list)
+            by_gold: dict[str, list] = defaultdict(list)
+            for item, row in zip(heldout, held, strict=True):
+                by_form[item.form].append(row)
+                by_gold["yes" if item.gold_yes else "no"].append(row)
+            combos[f"{cut}/{rule}"] = {
+                "threshold": t,
+                "train": figures(rows["train"], t),
+                "heldout": figures(held, t) | {"accuracy_answered_ci": bootstrap_ci(held, t)},
+                "heldout_by_gold": {g: figures(r, t) for g, r in sorted(by_gold.items())},
+                "heldout_by_form": {f: figures(r, t) for f, r in sorted(by_form.items())},
+                "heldout_curve": [{"threshold": g} | figures(held, g) for g in GRID[::3]],
+            }
+    report["combinations"] = combos
+    report["nli_seconds"] = round(nli_seconds, 1)
+    report["thresholds"] = {
+        "entailment": SHIPPED_THRESHOLDS.entailment,
+        "contradiction": SHIPPED_THRESHOLDS.contradiction,
+    }
+    print(json.dumps(report, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""`python -m searchlm.reader evaluate` as a real process on the held-out KorQuAD articles.
+
+Needs ../shared/data (skips with a reason otherwise). It checks that the held-out figures
+recorded in the shipped artefact's config (and model card) are reproduced from the data, and
+that the shipped reader reads clear Korean questions right.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+DATA = ROOT.parent / "shared" / "data"
+ARTEFACT = ROOT / "searchlm" / "reader" / "artifacts" / "e5-small-ko-reader"
+
+pytestmark = pytest.mark.slow
+
+# Regression floors a little under the shipped reader's held-out figures (model card).
+EM_FLOOR = 0.50
+F1_FLOOR = 0.68
+
+
+def _recorded() -> dict[str, object]:
+    config = json.loads((ARTEFACT / "config.json").read_text(encoding="utf-8"))
+    report: dict[str, object] = config["extra"]["heldout_report"]
+    return report
+
+
+def test_evaluate_command_reproduces_the_recorded_heldout_figures() -> None:
+    if not (DATA / "korquad1.0").is_dir():
+        pytest.skip(f"KorQuAD 1.0 dev not found at {DATA} (needs ../shared/data beside the repo)")
+    recorded = _recorded()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "searchlm.reader", "evaluate", "--data-dir", str(DATA)]
+    cmd += ["--num-threads", "2", "--dtype", "float32"]
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200, check=True)
+    report = json.loads(done.stdout[done.stdout.index("{") :])
+    assert report["n"] == recorded["n"]
+    assert report["exact_match"] == pytest.approx(recorded["exact_match"], abs=0.01)
+    assert report["f1"] == pytest.approx(recorded["f1"], abs=0.01)
+    assert report["exact_match"] >= EM_FLOOR and report["f1"] >= F1_FLOOR
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "answer"),
+    [
+        (
+            "훈민정음을 창제한 왕은 누구인가?",
+            "훈민정음은 조선의 제4대 왕 세종이 1443년에 창제한 문자이다. 1446년에 반포되었다.",
+            "세종",
+        ),
+        (
+            "훈민정음이 반포된 해는 언제인가?",
+            "훈민정음은 조선의 제4대 왕 세종이 1443년에 창제한 문자이다. 1446년에 반포되었다.",
+            "1446년",
+        ),
+        (
+            "한라산의 높이는 얼마인가?",
+            "한라산은 제주도 중앙에 있는 산으로, 높이는 1,947미터이며 남한에서 가장 높다.",
+            "1,947미터",
+        ),
+    ],
+)
+def test_shipped_reader_reads_clear_korean_answers(question: str, passage: str, answer: str) -> None:
+    from searchlm.reader import ExtractiveReader
+
+    reader = ExtractiveReader.from_artefact(ARTEFACT, device="cpu", num_threads=2)
+    best = reader.read(question, [passage], top_k=1)[0]
+    assert best.text == answer

@@ -62,7 +62,12 @@ class _QaPredictor:
 
     async def predict(self, item: QaItem) -> QaPrediction:
         got = await self._answer(item.question)
-        return QaPrediction(answer=got.text, retrieved_ids=got.retrieved_ids, abstained=got.abstained)
+        return QaPrediction(
+            answer=got.text,
+            retrieved_ids=got.retrieved_ids,
+            abstained=got.abstained,
+            confidence=getattr(got, "confidence", None),
+        )
 
 
 def _rewrite_inprocess() -> Any:

@@ -23,14 +23,16 @@ def parse_summary(record: Record) -> SummaryPrediction:
 
 
 def parse_qa(record: Record) -> QaPrediction:
-    """Read ``answer``, ``retrieved_ids``, ``abstained`` (and ``model``)."""
+    """Read ``answer``, ``retrieved_ids``, ``abstained`` (and ``model``, ``confidence``)."""
     answer = record.optional_text("answer")
     retrieved = record.data.get("retrieved_ids")
+    confidence = record.data.get("confidence")
     return QaPrediction(
         answer=answer,
         retrieved_ids=None if retrieved is None else record.text_list("retrieved_ids"),
         abstained=record.flag("abstained") or answer is None,
         model=record.optional_text("model"),
+        confidence=float(confidence) if isinstance(confidence, int | float) else None,
     )
 
 

@@ -30,12 +30,14 @@ class QaPrediction:
         retrieved_ids: Ranked passage ids, or ``None`` if not reported.
         abstained: The system declined to answer.
         model: Model id that produced it, when known.
+        confidence: The system's confidence in the answer (0-1), when it reports one.
     """
 
     answer: str | None
     retrieved_ids: tuple[str, ...] | None = None
     abstained: bool = False
     model: str | None = None
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)

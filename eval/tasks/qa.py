@@ -58,6 +58,8 @@ def score_item(item: QaItem, prediction: QaPrediction | None, ks: Sequence[int])
     answer = _answered(prediction)
     record: dict[str, Any] = {"id": item.id, "type": item.answer_type, "answer": answer}
     record["abstained"] = prediction is not None and answer is None
+    if answer is not None and prediction is not None and prediction.confidence is not None:
+        record["confidence"] = prediction.confidence
     if item.answer_type == "extractive":
         record["em"] = metrics.best_exact_match(answer, item.answers) if answer is not None else 0.0
         record["f1"] = metrics.best_char_f1(answer, item.answers) if answer is not None else 0.0
@@ -79,7 +81,7 @@ def run(settings: QaSettings) -> TaskOutcome:
     return TaskOutcome(
         task="qa",
         figures=_figures(records, predictions.by_id, settings.ks),
-        tables=(_by_type_table(records),),
+        tables=(_by_type_table(records), *_coverage_table(records)),
         plots=_plots(records, settings.ks),
         samples={"Wrong answers": _wrong(items, records, settings.samples)},
         failures=predictions.failures,
@@ -119,6 +121,38 @@ def _by_type_table(records: Sequence[dict[str, Any]]) -> Table:
             cells = (_mean(em), _mean(f1), _mean(yn), _mean([float(r["abstained"]) for r in subset]))
             rows.append((answer_type, str(len(subset)), *cells))
     return Table("By answer type", ("type", "items", "EM", "F1", "yes/no acc.", "abstained"), tuple(rows))
+
+
+#: Confidence thresholds of the coverage-vs-accuracy table.
+COVERAGE_THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def coverage_rows(records: Sequence[Mapping[str, Any]]) -> list[tuple[float, float, float, float]]:
+    """Per threshold on extractive items: (threshold, answer rate, EM answered, F1 answered).
+
+    An item counts as answered at a threshold when the system answered it with a reported
+    confidence at or above it (what a caller abstaining below that threshold would serve).
+    """
+    extractive = [r for r in records if r["type"] == "extractive"]
+    rows = []
+    for t in COVERAGE_THRESHOLDS:
+        kept = [r for r in extractive if r.get("confidence") is not None and r["confidence"] >= t]
+        n = len(kept)
+        em = sum(r["em"] for r in kept) / n if n else 0.0
+        f1 = sum(r["f1"] for r in kept) / n if n else 0.0
+        rows.append((t, n / len(extractive) if extractive else 0.0, em, f1))
+    return rows
+
+
+def _coverage_table(records: Sequence[Mapping[str, Any]]) -> tuple[Table, ...]:
+    """Answer rate against EM as the confidence threshold rises (none without confidences)."""
+    if not any("confidence" in r for r in records):
+        return ()
+    rows = tuple(
+        (f"{t:.1f}", f"{rate:.4f}", f"{em:.4f}", f"{f1:.4f}") for t, rate, em, f1 in coverage_rows(records)
+    )
+    headers = ("min confidence", "answer rate", "EM answered", "F1 answered")
+    return (Table("Coverage vs accuracy", headers, rows),)
 
 
 def _mean(values: Sequence[float]) -> str:

@@ -36,4 +36,5 @@ class FreeQaClient:
             text=None if no_answer else strip_markers(reply.answer),
             retrieved_ids=tuple(reply.retrieved_passage_ids) or tuple(c.passage_id for c in reply.citations),
             abstained=reply.abstained,
+            confidence=None if no_answer else reply.confidence,
         )

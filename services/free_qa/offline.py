@@ -38,4 +38,5 @@ class InProcessAnswerer:
             text=answer_text(answer),
             retrieved_ids=answer.retrieved_ids or tuple(c.passage_id for c in answer.citations),
             abstained=answer.abstained,
+            confidence=None if answer.abstained else answer.confidence,
         )

@@ -202,8 +202,10 @@ class PlainAnswer:
         text: Answer text without citation markers; None when abstained or degraded.
         retrieved_ids: Retrieved passage ids, best first (the cited ones when none are reported).
         abstained: No supported answer could be given.
+        confidence: The answer's confidence (0-1), None when abstained.
     """
 
     text: str | None
     retrieved_ids: tuple[str, ...] = ()
     abstained: bool = False
+    confidence: float | None = None

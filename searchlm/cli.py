@@ -138,17 +138,41 @@ def summarize(
     review: Annotated[list[str] | None, typer.Option(help="inline review text (repeatable)")] = None,
     target: Target = "localhost:50053",
     timeout: Timeout = 60.0,
+    json_only: Annotated[bool, typer.Option("--json", help="print only the JSON response")] = False,
 ) -> None:
-    """Summarise reviews (review_summary service)."""
+    """Summarise reviews (review_summary service): the opinion panel, then the JSON response."""
     if review:
         reviews = [rs_pb.Review(id=str(i), text=t) for i, t in enumerate(review)]
         request = rs_pb.SummarizeReviewsRequest(reviews=rs_pb.ReviewList(reviews=reviews))
     else:
         request = rs_pb.SummarizeReviewsRequest(product_id=product_id)
     try:
-        _print(rs_grpc.ReviewSummaryServiceStub(_channel(target)).SummarizeReviews(request, timeout=timeout))
+        response = rs_grpc.ReviewSummaryServiceStub(_channel(target)).SummarizeReviews(
+            request, timeout=timeout
+        )
     except grpc.RpcError as exc:
         _fail(exc)
+    if not json_only:
+        typer.echo(panel_text(response))
+    _print(response)
+
+
+def panel_text(response: rs_pb.SummarizeReviewsResponse) -> str:
+    """The summary and its opinion panel as a reader sees them."""
+    lines = [
+        f"요약: {response.summary}",
+        f"리뷰 {response.reviews_used}개 중 (의견 있는 리뷰 {response.reviews_with_opinions}개)",
+    ]
+    for a in response.aspects:
+        sign = "+" if a.polarity == "positive" else "-"
+        against = f", 반대 {a.contradict_count}" if a.contradict_count else ""
+        lines.append(
+            f"  {sign} {a.aspect or '전반':<8} {a.statement}  ({a.support_count}명, {a.share:.0%}{against})"
+            f"  [{', '.join(a.review_ids)}]"
+        )
+    if not response.aspects:
+        lines.append("  (검증된 의견 없음)")
+    return "\n".join(lines)
 
 
 @app.command()

@@ -6,7 +6,8 @@ imported only when chosen. free_qa (dense retrieval), review_summary (review sel
 null_query (few-shot example selection) all embed through here.
 """
 
+from searchlm.embed.cache import CachingEmbedder
 from searchlm.embed.protocol import Embedder
 from searchlm.embed.registry import EMBEDDERS, open_embedder
 
-__all__ = ["EMBEDDERS", "Embedder", "open_embedder"]
+__all__ = ["EMBEDDERS", "CachingEmbedder", "Embedder", "open_embedder"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from searchlm.errors import InvalidRequestError
 from searchlm.review_summary.v1 import review_summary_service_pb2 as pb
-from services.review_summary.types import ClaimSupport, Review, SummaryRequest, SummaryResult
+from services.review_summary.types import AspectOpinion, ClaimSupport, Review, SummaryRequest, SummaryResult
 from services.review_summary.validation import validate_identifiers
 
 
@@ -39,6 +39,20 @@ def _claim(claim: ClaimSupport) -> pb.ClaimSupport:
     )
 
 
+def _aspect(opinion: AspectOpinion) -> pb.AspectOpinion:
+    return pb.AspectOpinion(
+        aspect=opinion.aspect,
+        polarity=opinion.polarity,
+        statement=opinion.statement,
+        support_count=opinion.support_count,
+        contradict_count=opinion.contradict_count,
+        review_ids=list(opinion.review_ids),
+        contradicting_review_ids=list(opinion.contradicting_review_ids),
+        share=opinion.share,
+        mentions=opinion.mentions,
+    )
+
+
 def to_response(result: SummaryResult) -> pb.SummarizeReviewsResponse:
     """Protobuf response; supporting_review_ids is the union over the summary's claims."""
     supporting = dict.fromkeys(i for c in result.claims for i in c.supporting_review_ids)
@@ -57,6 +71,8 @@ def to_response(result: SummaryResult) -> pb.SummarizeReviewsResponse:
         dropped=[pb.DroppedReviews(reason=k, count=v) for k, v in sorted(result.dropped.items())],
         candidates_checked=result.candidates_checked,
         model=result.model,
+        aspects=[_aspect(a) for a in result.aspects],
+        reviews_with_opinions=result.reviews_with_opinions,
     )
 
 

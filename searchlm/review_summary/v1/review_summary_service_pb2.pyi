@@ -60,8 +60,30 @@ class DroppedReviews(_message.Message):
     count: int
     def __init__(self, reason: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
 
+class AspectOpinion(_message.Message):
+    __slots__ = ("aspect", "polarity", "statement", "support_count", "contradict_count", "review_ids", "contradicting_review_ids", "share", "mentions")
+    ASPECT_FIELD_NUMBER: _ClassVar[int]
+    POLARITY_FIELD_NUMBER: _ClassVar[int]
+    STATEMENT_FIELD_NUMBER: _ClassVar[int]
+    SUPPORT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CONTRADICT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_IDS_FIELD_NUMBER: _ClassVar[int]
+    CONTRADICTING_REVIEW_IDS_FIELD_NUMBER: _ClassVar[int]
+    SHARE_FIELD_NUMBER: _ClassVar[int]
+    MENTIONS_FIELD_NUMBER: _ClassVar[int]
+    aspect: str
+    polarity: str
+    statement: str
+    support_count: int
+    contradict_count: int
+    review_ids: _containers.RepeatedScalarFieldContainer[str]
+    contradicting_review_ids: _containers.RepeatedScalarFieldContainer[str]
+    share: float
+    mentions: int
+    def __init__(self, aspect: _Optional[str] = ..., polarity: _Optional[str] = ..., statement: _Optional[str] = ..., support_count: _Optional[int] = ..., contradict_count: _Optional[int] = ..., review_ids: _Optional[_Iterable[str]] = ..., contradicting_review_ids: _Optional[_Iterable[str]] = ..., share: _Optional[float] = ..., mentions: _Optional[int] = ...) -> None: ...
+
 class SummarizeReviewsResponse(_message.Message):
-    __slots__ = ("summary", "faithfulness", "extractive_fallback", "supporting_review_ids", "flags", "claims", "passed", "degraded", "reviews_received", "reviews_used", "reviews_dropped", "dropped", "candidates_checked", "model")
+    __slots__ = ("summary", "faithfulness", "extractive_fallback", "supporting_review_ids", "flags", "claims", "passed", "degraded", "reviews_received", "reviews_used", "reviews_dropped", "dropped", "candidates_checked", "model", "aspects", "reviews_with_opinions")
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
     FAITHFULNESS_FIELD_NUMBER: _ClassVar[int]
     EXTRACTIVE_FALLBACK_FIELD_NUMBER: _ClassVar[int]
@@ -76,6 +98,8 @@ class SummarizeReviewsResponse(_message.Message):
     DROPPED_FIELD_NUMBER: _ClassVar[int]
     CANDIDATES_CHECKED_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
+    ASPECTS_FIELD_NUMBER: _ClassVar[int]
+    REVIEWS_WITH_OPINIONS_FIELD_NUMBER: _ClassVar[int]
     summary: str
     faithfulness: float
     extractive_fallback: bool
@@ -90,4 +114,6 @@ class SummarizeReviewsResponse(_message.Message):
     dropped: _containers.RepeatedCompositeFieldContainer[DroppedReviews]
     candidates_checked: int
     model: str
-    def __init__(self, summary: _Optional[str] = ..., faithfulness: _Optional[float] = ..., extractive_fallback: _Optional[bool] = ..., supporting_review_ids: _Optional[_Iterable[str]] = ..., flags: _Optional[_Iterable[str]] = ..., claims: _Optional[_Iterable[_Union[ClaimSupport, _Mapping]]] = ..., passed: _Optional[bool] = ..., degraded: _Optional[bool] = ..., reviews_received: _Optional[int] = ..., reviews_used: _Optional[int] = ..., reviews_dropped: _Optional[int] = ..., dropped: _Optional[_Iterable[_Union[DroppedReviews, _Mapping]]] = ..., candidates_checked: _Optional[int] = ..., model: _Optional[str] = ...) -> None: ...
+    aspects: _containers.RepeatedCompositeFieldContainer[AspectOpinion]
+    reviews_with_opinions: int
+    def __init__(self, summary: _Optional[str] = ..., faithfulness: _Optional[float] = ..., extractive_fallback: _Optional[bool] = ..., supporting_review_ids: _Optional[_Iterable[str]] = ..., flags: _Optional[_Iterable[str]] = ..., claims: _Optional[_Iterable[_Union[ClaimSupport, _Mapping]]] = ..., passed: _Optional[bool] = ..., degraded: _Optional[bool] = ..., reviews_received: _Optional[int] = ..., reviews_used: _Optional[int] = ..., reviews_dropped: _Optional[int] = ..., dropped: _Optional[_Iterable[_Union[DroppedReviews, _Mapping]]] = ..., candidates_checked: _Optional[int] = ..., model: _Optional[str] = ..., aspects: _Optional[_Iterable[_Union[AspectOpinion, _Mapping]]] = ..., reviews_with_opinions: _Optional[int] = ...) -> None: ...

@@ -112,3 +112,54 @@ class HashEmbedder:
             for ch in text.replace(" ", ""):
                 out[i, zlib.crc32(ch.encode()) % self.dim] += 1.0
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+
+class CueScorer:
+    """NLI fake keyed by hypothesis: entailed when the premise holds one of the hypothesis'
+    cues, contradicted when it holds one of its counter-cues, else neutral. Records pairs."""
+
+    def __init__(
+        self, cues: dict[str, Sequence[str]], counters: dict[str, Sequence[str]] | None = None
+    ) -> None:
+        self.cues = cues
+        self.counters = counters or {}
+        self.pairs: list[tuple[str, str]] = []
+
+    def score(self, pairs: Sequence[tuple[str, str]]) -> list[NliScores]:
+        self.pairs += pairs
+        return [self._one(p, h) for p, h in pairs]
+
+    def _one(self, premise: str, hypothesis: str) -> NliScores:
+        if any(c in premise for c in self.cues.get(hypothesis, ())):
+            return NliScores(0.95, 0.03, 0.02)
+        if any(c in premise for c in self.counters.get(hypothesis, ())):
+            return NliScores(0.02, 0.03, 0.95)
+        return NliScores(0.05, 0.9, 0.05)
+
+
+class TableEmbedder:
+    """Query vectors from a word -> vector table (padded with zeros); an unknown word gets its
+    own axis past the table's, so it is orthogonal to every other word."""
+
+    model_id = "table"
+
+    def __init__(self, table: dict[str, Sequence[float]], dims: int = 64) -> None:
+        self.table, self.dims = table, dims
+        self.calls: list[list[str]] = []
+        self.unknown: dict[str, int] = {}
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        out = np.zeros((len(texts), self.dims), dtype=np.float32)
+        for i, text in enumerate(texts):
+            if text in self.table:
+                out[i, : len(self.table[text])] = self.table[text]
+            else:
+                out[i, self._axis(text)] = 1.0
+        return out
+
+    def _axis(self, word: str) -> int:
+        return self.unknown.setdefault(word, self.dims - 1 - len(self.unknown))
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embed_queries(texts)

@@ -1,0 +1,239 @@
+"""Opinion units from Korean reviews: (aspect, opinion, polarity) read off Kiwi morphemes.
+
+A unit is a noun phrase (the aspect) followed in its clause by an evaluative predicate: an
+adjective (배송이 빠르다), a listed verb (배터리가 오래가다), a noun with 하다/스럽다
+(만족스럽다), or an evaluative noun closing the clause (가성비 최고). Clauses end at
+connectives and sentence ends, so "디자인은 예쁜데 마감이 별로" gives two units. Negation
+(안/못 before the predicate, -지 않다/못하다 after it) flips the polarity; intensifiers
+(너무, 정말) are skipped. A predicate with no aspect in its clause that carries an opinion on
+its own ("재밌어요", "최고") describes the product as a whole (aspect ""). The polarity comes
+from `lexicon`; a stem it does not list takes the review's rating (4-5 positive, 1-2
+negative), and with no rating the unit is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from searchlm.text import Token
+from services.review_summary import lexicon
+from services.review_summary.types import Review
+
+OVERALL = ""
+"""Aspect of opinions about the product as a whole."""
+
+Morpheme = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class OpinionUnit:
+    """One opinion of one review.
+
+    Attributes:
+        review_id: The review it comes from.
+        aspect: Aspect noun phrase ("배송", "배터리 수명"; "" for the product as a whole).
+        stem: Predicate lemma without 다 ("빠르", "만족스럽", "최고이").
+        predicate: The predicate's morphemes, for re-conjugation (("빠르", "VA"),).
+        negated: The predicate was negated (안 좋다, 좋지 않다).
+        polarity: +1 praise, -1 complaint.
+    """
+
+    review_id: str
+    aspect: str
+    stem: str
+    predicate: tuple[Morpheme, ...]
+    negated: bool
+    polarity: int
+
+
+_NOUN = ("NNG", "NNP", "SL")
+_ASPECT_PARTICLES = frozenset({"JKS", "JX", "JKB"})  # 이/가, 은/는/도, (에서) - the aspect's case
+_CLAUSE_BREAK = frozenset({"EC", "EF", "SF", "SP", "SE", "SS", "SW", "SO", "SH"})
+_NEGATORS = frozenset({"안", "못"})
+_PRAISE_VERBS = frozenset(
+    {"오래가", "잘맞", "맞", "추천하", "감동하", "만족하", "잘되", "넘치", "웃기", "신나"}
+)
+_COMPLAINT_VERBS = frozenset(
+    {
+        "끊기",
+        "끊어지",
+        "고장나",
+        "망가지",
+        "찢어지",
+        "깨지",
+        "부서지",
+        "새",
+        "냄새나",
+        "실망하",
+        "후회하",
+        "짜증나",
+        "떨어지",
+        "지연되",
+        "식",
+        "조이",
+        "쪼이",
+        "끈적이",
+        "끈적거리",
+        "틀리",
+    }
+)
+
+
+# Adjectives that compare or point rather than judge.
+_NOT_OPINIONS = frozenset(
+    {"같", "그렇", "이렇", "저렇", "어떻", "다르", "똑같", "비슷하", "여전하", "그러", "어떠"}
+)
+
+
+def _tag(token: Token) -> str:
+    """Kiwi's tag without its irregular-conjugation mark (VA-I -> VA)."""
+    return token.tag.split("-")[0]
+
+
+# Adverb + verb pairs Kiwi splits that make one evaluative predicate ("오래 가다", "잘 맞다").
+_ADVERB_VERBS = {("오래", "가"): "오래가", ("잘", "맞"): "잘맞", ("잘", "되"): "잘되", ("금방", "오"): "빠르"}
+
+
+def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...], int] | None:
+    """The evaluative predicate starting at tokens[i]: (stem, morphemes, index of its last
+    morpheme), or None."""
+    t, tag = tokens[i], _tag(tokens[i])
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    nxt_tag = _tag(nxt) if nxt is not None else ""
+    if tag == "MAG" and nxt is not None and nxt_tag == "VV" and (t.form, nxt.form) in _ADVERB_VERBS:
+        stem = _ADVERB_VERBS[(t.form, nxt.form)]
+        return stem, ((stem, "VA" if stem == "빠르" else "VV"),), i + 1
+    if tag in ("VA", "VV") and t.form in ("있", "없"):
+        return t.form, ((t.form, "VA"),), i
+    if tag == "VA" and t.form not in _NOT_OPINIONS:
+        return t.form, ((t.form, "VA"),), i
+    if tag == "VV" and t.form in _PRAISE_VERBS | _COMPLAINT_VERBS | lexicon.POSITIVE | lexicon.NEGATIVE:
+        return t.form, ((t.form, "VV"),), i
+    if tag in ("XR", "NNG", "MAG") and nxt is not None and nxt_tag in ("XSA", "XSV"):
+        stem = t.form + nxt.form
+        known = stem in _PRAISE_VERBS | _COMPLAINT_VERBS or t.form in lexicon.POSITIVE | lexicon.NEGATIVE
+        if nxt_tag == "XSA" or known:
+            return stem, ((t.form, tag), (nxt.form, nxt_tag)), i + 1
+    if tag in ("NNG", "MAG") and t.form in lexicon.EVALUATIVE_NOUNS:
+        return t.form, ((t.form, tag), ("이", "VCP")), i + (1 if nxt is not None and nxt_tag == "VCP" else 0)
+    return None
+
+
+def _negated_after(tokens: Sequence[Token], end: int) -> tuple[bool, int]:
+    """-지 않다 / -지 못하다 after the predicate: (negated, index of the last morpheme used)."""
+    if end + 2 < len(tokens) and tokens[end + 1].form == "지" and _tag(tokens[end + 1]) == "EC":
+        aux = tokens[end + 2]
+        if _tag(aux) == "VX" and aux.form in ("않", "못하"):
+            return True, end + 2
+    return False, end
+
+
+def polarity(unit_stem: str, aspect: str, negated: bool, rating: int) -> int:
+    """+1 / -1 / 0 of a predicate about an aspect (see the module docstring)."""
+    head = aspect.split()[-1] if aspect else ""
+    if head in lexicon.FAULT_NOUNS and unit_stem in lexicon.MORE | lexicon.LESS:
+        sign = -1 if unit_stem in lexicon.MORE else 1
+    elif unit_stem in lexicon.POSITIVE or unit_stem in _PRAISE_VERBS or unit_stem == "있":
+        sign = 1
+    elif unit_stem in lexicon.NEGATIVE or unit_stem in _COMPLAINT_VERBS or unit_stem == "없":
+        sign = -1
+    else:
+        sign = 1 if rating >= 4 else -1 if 1 <= rating <= 2 else 0
+        return 0 if negated and sign else sign  # "안 크다" on a 5-star review says nothing sure
+    return -sign if negated else sign
+
+
+@dataclass
+class _Span:
+    """A noun made of several morphemes (a nominalised verb), shaped like a Kiwi token."""
+
+    form: str
+    tag: str
+    start: int
+    len: int
+    end: int
+
+
+class _Clause:
+    """The aspect candidate and negation seen so far in one clause."""
+
+    def __init__(self) -> None:
+        self.aspect: list[Token] = []
+        self.closed = False  # a particle followed the noun phrase
+        self.negator = False
+
+    def noun(self, token: Token) -> None:
+        """Nouns written together ("배터리수명") make one aspect; apart, the last one counts."""
+        last = self.aspect[-1] if self.aspect else None
+        if last is not None and not self.closed and last.start + last.len == token.start:
+            self.aspect.append(token)
+        elif token.form in _RELATIONAL and last is not None and not self.closed:
+            pass  # "가격 대비": the aspect stays 가격
+        else:
+            self.aspect, self.closed = [token], False
+
+    def name(self) -> str:
+        name = "".join(t.form for t in self.aspect)
+        return OVERALL if not name or self.aspect[-1].form in lexicon.GENERIC_NOUNS else name
+
+
+# Nouns that relate the aspect to something else rather than name one.
+_RELATIONAL = frozenset({"대비", "비교", "정도", "면", "쪽"})
+
+
+def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
+    """The opinion units of one review (its Kiwi morphemes in order), one per aspect and stem."""
+    units: dict[tuple[str, str], OpinionUnit] = {}
+    clause = _Clause()
+    i = 0
+    while i < len(tokens):
+        t, tag = tokens[i], _tag(tokens[i])
+        if _glued_noun(tokens, i):
+            end = tokens[i + 1].start + tokens[i + 1].len
+            clause.noun(_Span(review.text[t.start : end], "NNG", t.start, end - t.start, end))
+            i += 2
+            continue
+        found = _stem_of(tokens, i)
+        if found is not None and not (found[2] == i and tag == "NNG" and _continues_noun(tokens, i)):
+            stem, morphemes, end = found
+            negated, end = _negated_after(tokens, end)
+            aspect = clause.name()
+            negated = negated or clause.negator
+            sign = polarity(stem, aspect, negated, review.rating)
+            if sign and (aspect or stem in lexicon.OVERALL or stem in lexicon.EVALUATIVE_NOUNS):
+                units.setdefault(
+                    (aspect, stem), OpinionUnit(review.id, aspect, stem, morphemes, negated, sign)
+                )
+            clause = _Clause()
+            i = end + 1
+            continue
+        if tag in _NOUN:
+            clause.noun(t)
+        elif tag == "MAG" and t.form in _NEGATORS:
+            clause.negator = True
+        elif tag in _CLAUSE_BREAK:
+            clause = _Clause()
+        elif tag in _ASPECT_PARTICLES:
+            clause.closed = True
+        elif tag.startswith("J"):  # an object or other case: not the predicate's subject
+            clause = _Clause()
+        i += 1
+    return list(units.values())
+
+
+def _glued_noun(tokens: Sequence[Token], i: int) -> bool:
+    """Two morphemes that make one noun: a nominalised verb (끊기+ㅁ = 끊김), or an interjection
+    Kiwi split off a noun written together with it ("음질도" read as 음/IC 질/NNG)."""
+    if i + 1 >= len(tokens):
+        return False
+    t, nxt = tokens[i], tokens[i + 1]
+    if _tag(nxt) == "ETN":
+        return _tag(t) in ("VV", "VA")
+    return _tag(t) == "IC" and _tag(nxt) == "NNG" and t.start + t.len == nxt.start
+
+
+def _continues_noun(tokens: Sequence[Token], i: int) -> bool:
+    """An evaluative noun that is part of a longer noun phrase ("만족도", "감동 포인트")."""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    return nxt is not None and _tag(nxt) in _NOUN and nxt.start == tokens[i].start + tokens[i].len

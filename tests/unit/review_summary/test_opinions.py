@@ -1,0 +1,78 @@
+"""Opinion units read off Kiwi morphemes: aspects, predicates, negation, clauses, polarity."""
+
+from __future__ import annotations
+
+import pytest
+
+from searchlm import text as korean
+from services.review_summary.opinions import OVERALL, extract, polarity
+from services.review_summary.types import Review
+
+# (review, rating, expected {(aspect, stem, polarity)})
+CASES = [
+    ("배송이 정말 빨라요", 5, {("배송", "빠르", 1)}),
+    ("배터리도 오래가고 음질이 좋네요", 5, {("배터리", "오래가", 1), ("음질", "좋", 1)}),
+    ("소음이 좀 있어요", 4, {("소음", "있", -1)}),
+    ("냄새가 없어요", 3, {("냄새", "없", 1)}),
+    ("소리가 안 좋아요", 5, {("소리", "좋", -1)}),
+    ("화질이 선명하지 않아요", 5, {("화질", "선명하", -1)}),
+    ("가격 대비 만족스러워요", 4, {("가격", "만족스럽", 1)}),
+    ("택배가 늦게 왔어요", 4, {("택배", "늦", -1)}),
+    ("디자인은 예쁜데 마감이 별로", 3, {("디자인", "예쁘", 1), ("마감", "별로", -1)}),
+    ("맛은 좋지만 양이 적어요", 2, {("맛", "좋", 1), ("양", "적", -1)}),
+    ("착용감이 편해요", 5, {("착용감", "편하", 1)}),
+    ("흡입력 짱", 5, {("흡입력", "짱", 1)}),
+    ("가성비 최고입니다", 5, {("가성비", "최고", 1)}),
+    ("스토리가 지루했다", 2, {("스토리", "지루하", -1)}),
+    ("끊김이 심해요", 2, {("끊김", "심하", -1)}),
+    ("포장이 꼼꼼하게 되어 있었어요", 5, {("포장", "꼼꼼하", 1)}),
+    ("사이즈가 딱 맞아요", 5, {("사이즈", "맞", 1)}),
+    ("사이즈가 안 맞아요", 2, {("사이즈", "맞", -1)}),
+    ("배터리수명이 짧아요", 1, {("배터리수명", "짧", -1)}),
+    ("너무 재밌어요 최고", 5, {(OVERALL, "재밌", 1), (OVERALL, "최고", 1)}),
+    ("이 영화 진짜 최고다", 5, {(OVERALL, "최고", 1)}),
+    ("재미없다", 1, {(OVERALL, "재미없", -1)}),
+    ("추천합니다", 5, {(OVERALL, "추천하", 1)}),
+    ("생각보다 별로네요", 2, {(OVERALL, "별로", -1)}),
+    ("연기가 별로였다", 3, {("연기", "별로", -1)}),
+    # no opinion: facts, purchases, a size on an unrated review
+    ("잘 받았습니다", 5, set()),
+    ("선물용으로 샀어요", 5, set()),
+    ("케이스가 작아요", 0, set()),
+    # a verb that is not an opinion does not take the clause's noun
+    ("주머니에 쏙 들어갔어요", 5, set()),
+]
+
+
+@pytest.mark.parametrize(("text", "rating", "expected"), CASES)
+def test_extract_reads_aspect_predicate_and_polarity(text: str, rating: int, expected: set) -> None:
+    units = extract(Review("r", text, rating), korean.tokenize(text))
+    assert {(u.aspect, u.stem, u.polarity) for u in units} == expected
+    assert all(u.review_id == "r" for u in units)
+
+
+def test_extract_marks_negation_for_re_conjugation() -> None:
+    (unit,) = extract(Review("r", "음질이 좋지 않아요", 5), korean.tokenize("음질이 좋지 않아요"))
+    assert unit.negated and unit.predicate == (("좋", "VA"),)
+
+
+def test_unlisted_stem_takes_the_rating() -> None:
+    text = "케이스가 작아서 주머니에 쏙 들어가요"
+    assert {u.polarity for u in extract(Review("r", text, 5), korean.tokenize(text))} == {1}
+    assert {u.polarity for u in extract(Review("r", text, 1), korean.tokenize(text))} == {-1}
+
+
+@pytest.mark.parametrize(
+    ("stem", "aspect", "negated", "rating", "expected"),
+    [
+        ("크", "소음", False, 5, -1),  # a fault noun: more of it is a complaint
+        ("적", "소음", False, 1, 1),
+        ("없", "부작용", False, 0, 1),
+        ("없", "재미", False, 5, -1),
+        ("좋", "음질", True, 5, -1),
+        ("크", "화면", False, 0, 0),  # no lexicon polarity and no rating: nothing sure
+        ("크", "화면", True, 5, 0),
+    ],
+)
+def test_polarity_rules(stem: str, aspect: str, negated: bool, rating: int, expected: int) -> None:
+    assert polarity(stem, aspect, negated, rating) == expected

@@ -1,0 +1,86 @@
+"""The opinion panel: grouping, NLI support, what is served, and the summary made of it."""
+
+from __future__ import annotations
+
+from searchlm import text as korean
+from services.review_summary.aspects import AspectGrouper
+from services.review_summary.checker import FaithfulnessChecker
+from services.review_summary.faithfulness import FaithfulnessSettings
+from services.review_summary.panel import OpinionPanel, PanelSettings
+from services.review_summary.types import Review
+from tests.unit.review_summary.fakes import CueScorer, SimpleSplitter, TableEmbedder
+
+REVIEWS = (
+    Review("a", "배송이 빨라요. 음질이 좋아요.", 5),
+    Review("b", "택배가 빨라서 좋았어요. 음질도 좋네요.", 5),
+    Review("c", "배송이 빠르네요. 배터리가 아쉬워요.", 4),
+    Review("d", "배터리가 아쉬워요. 금방 닳아요.", 2),
+    Review("e", "잘 받았습니다.", 5),
+)
+CUES = {
+    "배송이 빠르다": ("배송이 빨", "택배가 빨", "배송이 빠르"),
+    "음질이 좋다": ("음질이 좋", "음질도 좋"),
+    "배터리가 아쉽다": ("배터리가 아쉬",),
+}
+# 배송 and 택배 are one aspect; the rest are far apart
+VECTORS = {"배송": [1, 0, 0, 0, 0, 0, 0, 0], "택배": [0.95, 0.31, 0, 0, 0, 0, 0, 0]}
+
+
+def _panel(scorer: CueScorer, *, min_support: int = 2, threshold: float = 0.9) -> OpinionPanel:
+    splitter = SimpleSplitter()
+    return OpinionPanel(
+        analyzer=korean.tokenize_many,
+        grouper=AspectGrouper(TableEmbedder(VECTORS), threshold=threshold),
+        checker=FaithfulnessChecker(scorer=scorer, splitter=splitter, settings=FaithfulnessSettings()),
+        join=korean.join,
+        settings=PanelSettings(min_support=min_support),
+    )
+
+
+def test_panel_serves_supported_statements_with_counts_and_a_summary_of_them() -> None:
+    panel = _panel(CueScorer(CUES)).build(REVIEWS, REVIEWS, max_chars=120)
+    by_statement = {a.statement: a for a in panel.aspects}
+    assert set(by_statement) == {"배송이 빠르다", "음질이 좋다", "배터리가 아쉽다"}
+    fast = by_statement["배송이 빠르다"]
+    assert (fast.aspect, fast.polarity, fast.support_count, fast.mentions) == ("배송", "positive", 3, 3)
+    assert set(fast.review_ids) == {"a", "b", "c"} and fast.share == 3 / 5
+    assert by_statement["배터리가 아쉽다"].polarity == "negative"
+    assert [a.support_count for a in panel.aspects] == sorted(
+        (a.support_count for a in panel.aspects), reverse=True
+    )
+    assert panel.summary == "배송이 빠르고 음질이 좋다는 평이 많지만, 배터리가 아쉽다는 의견도 있어요."
+    assert [c.claim for c in panel.claims] == ["배송이 빠르다", "음질이 좋다", "배터리가 아쉽다"]
+    assert panel.reviews_with_opinions == 4  # "잘 받았습니다" has none but was read
+
+
+def test_aspects_merge_by_embedding_only_above_the_threshold() -> None:
+    units = _panel(CueScorer(CUES)).units(REVIEWS)
+    merged = _panel(CueScorer(CUES)).groups(units)
+    apart = _panel(CueScorer(CUES), threshold=0.99).groups(units)
+    assert any(g.aspect == "배송" and g.reviews == {"a", "b", "c"} for g in merged)
+    assert any(g.aspect == "택배" for g in apart) and not any(g.aspect == "택배" for g in merged)
+
+
+def test_statement_needs_min_support_and_more_support_than_contradiction() -> None:
+    one = _panel(CueScorer(CUES), min_support=4).build(REVIEWS, REVIEWS, max_chars=120)
+    assert one.aspects == () and one.summary == "" and one.checked > 0
+    against = (Review("f", "음질이 별로예요.", 2), Review("g", "음질이 나빠요.", 1))
+    disputed = CueScorer(CUES, {"음질이 좋다": ("음질이 별로", "음질이 나빠")})
+    served = _panel(disputed).build(REVIEWS + against, REVIEWS + against, max_chars=120)
+    assert "음질이 좋다" not in {a.statement for a in served.aspects}
+    assert "배송이 빠르다" in {a.statement for a in served.aspects}
+
+
+def test_only_reviews_naming_the_aspect_are_scored_for_it() -> None:
+    scorer = CueScorer(CUES)
+    _panel(scorer).build(REVIEWS, REVIEWS, max_chars=120)
+    about_battery = {premise for premise, hypothesis in scorer.pairs if hypothesis == "배터리가 아쉽다"}
+    assert about_battery == {"배송이 빠르네요. 배터리가 아쉬워요.", "배터리가 아쉬워요. 금방 닳아요."}
+
+
+def test_support_is_checked_against_the_used_reviews_only() -> None:
+    scorer = CueScorer(CUES)
+    panel = _panel(scorer).build(REVIEWS, REVIEWS[:2], max_chars=120)
+    assert {a.statement for a in panel.aspects} == {"배송이 빠르다", "음질이 좋다"}
+    assert all("배터리가 아쉬워요" not in premise for premise, _ in scorer.pairs)
+    assert {a.mentions for a in panel.aspects if a.statement == "배송이 빠르다"} == {3}

@@ -304,7 +304,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--movies", type=int, default=178, help="NSMC movies per size (all: 178)")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 50])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10, 50])
     parser.add_argument("--latency-sizes", type=int, nargs="*", default=[10, 200])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--lm-target", default="", help="model server (default: none, see above)")

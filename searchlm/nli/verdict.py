@@ -102,12 +102,13 @@ class SourceTally:
     contradiction: float = 0.0
     _sides: dict[str, tuple[Verdict, _Rank]] = field(default_factory=dict)
 
-    def add(self, sources: Iterable[str], scores: NliScores) -> Verdict:
-        """Record one premise's scores for the sources it was built from."""
+    def add(self, sources: Iterable[str], scores: NliScores, thresholds: Thresholds | None = None) -> Verdict:
+        """Record one premise's scores for the sources it was built from (judged with
+        `thresholds` when given, else the tally's own)."""
         ids = list(dict.fromkeys(sources))
         self.entailment = max(self.entailment, scores.entailment)
         self.contradiction = max(self.contradiction, scores.contradiction)
-        verdict = pair_verdict(scores, self.thresholds)
+        verdict = pair_verdict(scores, thresholds or self.thresholds)
         if verdict is not Verdict.NEUTRAL and ids:
             strength = scores.entailment if verdict is Verdict.ENTAILED else scores.contradiction
             self._place(ids, verdict, _Rank(1.0 / len(ids), strength))

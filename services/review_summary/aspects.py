@@ -1,4 +1,5 @@
-"""Aspects merged by lemma and by embedding similarity (배송 ≈ 택배, 가격 ≈ 가성비).
+"""Aspects merged by lemma, by listed synonyms (배송 = 택배, 가격 = 가성비) and by embedding
+similarity.
 
 Aspects are tried most-mentioned first; each joins the first earlier head whose e5 vector is
 at least `threshold` cosine away, or becomes a head itself. Spacing never separates two
@@ -13,14 +14,22 @@ from collections.abc import Sequence
 import numpy as np
 
 from searchlm.embed import Embedder
+from services.review_summary import lexicon
 
-DEFAULT_THRESHOLD = 0.9
-"""Cosine at or above which two aspect words are one aspect (e5 query vectors of the words)."""
+DEFAULT_THRESHOLD = 0.94
+"""Cosine at or above which two aspect words are one aspect (e5 query vectors of the words):
+near-identical words only (포장/포장상태 0.94); synonyms come from `lexicon.ASPECT_SYNONYMS`."""
+
+
+def spacing_free(text: str) -> str:
+    """The text without whitespace ("배터리 수명" -> "배터리수명")."""
+    return "".join(text.split())
 
 
 def lemma_key(aspect: str) -> str:
-    """Spacing-free key of an aspect phrase."""
-    return "".join(aspect.split())
+    """Spacing-free key of an aspect phrase, mapped to its listed synonym group's first word."""
+    key = spacing_free(aspect)
+    return lexicon.ASPECT_CANON.get(key, key)
 
 
 class AspectGrouper:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from searchlm.nli.types import EntailmentScorer, NliScores
 from searchlm.nli.verdict import SourceTally, Thresholds, Verdict
@@ -65,18 +65,33 @@ class FaithfulnessChecker:
             self._quote_sentences(candidate, reviews, evidence)
         return [self._verdict(text, group, evidence) for text, group in zip(candidates, claims, strict=True)]
 
-    def review_support(self, jobs: Sequence[tuple[str, Sequence[Review]]]) -> list[ClaimSupport]:
+    def review_support(
+        self,
+        jobs: Sequence[tuple[str, Sequence[Review]]],
+        *,
+        confirmed: Mapping[str, Collection[str]] | None = None,
+    ) -> list[ClaimSupport]:
         """Support of each claim (taken whole) counted review by review: every chunk of each of
         its reviews is scored on its own, all in one NLI batch; a review that quotes the claim
         supports it. The opinion panel's counts ("how many reviews say it") come from here:
-        a packed premise blurs one review's support among the other reviews' text."""
+        a packed premise blurs one review's support among the other reviews' text.
+
+        `confirmed` names, per claim, reviews whose own words were read as stating it (the
+        opinion extractor): for them entailment needs only `confirm_entailment_threshold`
+        (two signals agree), and contradiction is judged as for every review.
+        """
         size = self._settings.chunk_chars
         chunks = {r.id: chunk_review(r, self._splitter, size) for _, rs in jobs for r in rs}
         pairs = [(claim, chunk) for claim, reviews in jobs for r in reviews for chunk in chunks[r.id]]
         scores = self._scorer.score([(chunk.text, claim_core(claim)) for claim, chunk in pairs])
         tallies = {claim: _tally(self._settings) for claim, _ in jobs}
+        lenient = Thresholds(
+            self._settings.confirm_entailment_threshold, self._settings.contradiction_threshold
+        )
+        confirmed = confirmed or {}
         for (claim, chunk), score in zip(pairs, scores, strict=True):
-            tallies[claim].add((chunk.review_id,), score)
+            own = chunk.review_id in confirmed.get(claim, ())
+            tallies[claim].add((chunk.review_id,), score, lenient if own else None)
         for claim, reviews in jobs:
             tallies[claim].quote(quoting_reviews(claim, reviews))
         return [self._support(claim, tallies[claim]) for claim, _ in jobs]

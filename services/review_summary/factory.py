@@ -39,6 +39,7 @@ def build_checker(
         summary_threshold=settings.summary_threshold,
         chunk_chars=settings.chunk_chars,
         premise_chars=settings.premise_chars,
+        confirm_entailment_threshold=settings.confirm_entailment_threshold,
     )
     return FaithfulnessChecker(
         scorer=build_scorer(settings.nli_scorer, ctx), splitter=splitter, settings=faith

@@ -91,6 +91,8 @@ class FaithfulnessSettings:
         summary_threshold: A candidate passes when its weakest claim reaches this.
         chunk_chars: Longest review chunk (the NLI model's premise length, in characters).
         premise_chars: Longest packed premise (several reviews' chunks).
+        confirm_entailment_threshold: Entailment at which a review the opinion extractor read
+            as stating a panel statement supports it.
     """
 
     entailment_threshold: float = SHIPPED_THRESHOLDS.entailment
@@ -98,9 +100,16 @@ class FaithfulnessSettings:
     summary_threshold: float = SHIPPED_THRESHOLDS.entailment
     chunk_chars: int = 200
     premise_chars: int = 400
+    confirm_entailment_threshold: float = 0.5
 
     def __post_init__(self) -> None:
-        for name in ("entailment_threshold", "contradiction_threshold", "summary_threshold"):
+        names = (
+            "entailment_threshold",
+            "contradiction_threshold",
+            "summary_threshold",
+            "confirm_entailment_threshold",
+        )
+        for name in names:
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1]")
         if not 1 <= self.chunk_chars <= self.premise_chars:

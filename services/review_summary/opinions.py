@@ -6,7 +6,8 @@ adjective (배송이 빠르다), a listed verb (배터리가 오래가다), a no
 connectives and sentence ends, so "디자인은 예쁜데 마감이 별로" gives two units. Negation
 (안/못 before the predicate, -지 않다/못하다 after it) flips the polarity; intensifiers
 (너무, 정말) are skipped. A predicate with no aspect in its clause that carries an opinion on
-its own ("재밌어요", "최고") describes the product as a whole (aspect ""). The polarity comes
+its own ("재밌어요", "최고") describes the product as a whole (aspect ""), unless it names its
+aspect itself (무거워요: 무게, 비싸요: 가격; `lexicon.IMPLIED_ASPECTS`). The polarity comes
 from `lexicon`; a stem it does not list takes the review's rating (4-5 positive, 1-2
 negative), and with no rating the unit is dropped.
 """
@@ -37,6 +38,8 @@ class OpinionUnit:
         predicate: The predicate's morphemes, for re-conjugation (("빠르", "VA"),).
         negated: The predicate was negated (안 좋다, 좋지 않다).
         polarity: +1 praise, -1 complaint.
+        implied: The aspect was not named but follows from the predicate (무거워요 -> 무게);
+            its statement is said without a subject ("무겁다").
     """
 
     review_id: str
@@ -45,10 +48,10 @@ class OpinionUnit:
     predicate: tuple[Morpheme, ...]
     negated: bool
     polarity: int
+    implied: bool = False
 
 
 _NOUN = ("NNG", "NNP", "SL")
-_ASPECT_PARTICLES = frozenset({"JKS", "JX", "JKB"})  # 이/가, 은/는/도, (에서) - the aspect's case
 _CLAUSE_BREAK = frozenset({"EC", "EF", "SF", "SP", "SE", "SS", "SW", "SO", "SH"})
 _NEGATORS = frozenset({"안", "못"})
 _PRAISE_VERBS = frozenset(
@@ -92,7 +95,15 @@ def _tag(token: Token) -> str:
 
 
 # Adverb + verb pairs Kiwi splits that make one evaluative predicate ("오래 가다", "잘 맞다").
-_ADVERB_VERBS = {("오래", "가"): "오래가", ("잘", "맞"): "잘맞", ("잘", "되"): "잘되", ("금방", "오"): "빠르"}
+_ADVERB_VERBS = {
+    ("오래", "가"): "오래가",
+    ("잘", "맞"): "잘맞",
+    ("잘", "되"): "잘되",
+    ("금방", "오"): "빠르",
+    ("빨리", "오"): "빠르",
+    ("금방", "닳"): "닳",
+    ("빨리", "닳"): "닳",
+}
 
 
 def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...], int] | None:
@@ -156,26 +167,42 @@ class _Span:
 
 
 class _Clause:
-    """The aspect candidate and negation seen so far in one clause."""
+    """The aspect candidates and negation seen so far in one clause.
+
+    `subject` is the last noun phrase marked as subject or topic (이/가, 은/는/도); `current`
+    the noun phrase being read. A bare noun right before the predicate ("착용감 편하네요")
+    is the aspect; a phrase in another case ("생각보다", "주머니에") is not, and the subject
+    stays ("음질이 생각보다 좋아요": 음질).
+    """
 
     def __init__(self) -> None:
-        self.aspect: list[Token] = []
-        self.closed = False  # a particle followed the noun phrase
+        self.subject: list[Token] = []
+        self.current: list[Token] = []
         self.negator = False
 
     def noun(self, token: Token) -> None:
         """Nouns written together ("배터리수명") make one aspect; apart, the last one counts."""
-        last = self.aspect[-1] if self.aspect else None
-        if last is not None and not self.closed and last.start + last.len == token.start:
-            self.aspect.append(token)
-        elif token.form in _RELATIONAL and last is not None and not self.closed:
+        last = self.current[-1] if self.current else None
+        if last is not None and last.start + last.len == token.start:
+            self.current.append(token)
+        elif token.form in _RELATIONAL and last is not None:
             pass  # "가격 대비": the aspect stays 가격
         else:
-            self.aspect, self.closed = [token], False
+            self.current = [token]
+
+    def particle(self, tag: str) -> None:
+        """A case particle closes the current noun phrase."""
+        if tag in _SUBJECT_PARTICLES and self.current:
+            self.subject = self.current
+        self.current = []
 
     def name(self) -> str:
-        name = "".join(t.form for t in self.aspect)
-        return OVERALL if not name or self.aspect[-1].form in lexicon.GENERIC_NOUNS else name
+        phrase = self.current or self.subject
+        name = "".join(t.form for t in phrase)
+        return OVERALL if not name or phrase[-1].form in lexicon.GENERIC_NOUNS else name
+
+
+_SUBJECT_PARTICLES = frozenset({"JKS", "JX"})
 
 
 # Nouns that relate the aspect to something else rather than name one.
@@ -199,12 +226,13 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
             stem, morphemes, end = found
             negated, end = _negated_after(tokens, end)
             aspect = clause.name()
+            implied = not aspect and stem in lexicon.IMPLIED_ASPECTS
+            aspect = lexicon.IMPLIED_ASPECTS[stem] if implied else aspect
             negated = negated or clause.negator
             sign = polarity(stem, aspect, negated, review.rating)
             if sign and (aspect or stem in lexicon.OVERALL or stem in lexicon.EVALUATIVE_NOUNS):
-                units.setdefault(
-                    (aspect, stem), OpinionUnit(review.id, aspect, stem, morphemes, negated, sign)
-                )
+                unit = OpinionUnit(review.id, aspect, stem, morphemes, negated, sign, implied)
+                units.setdefault((aspect, stem), unit)
             clause = _Clause()
             i = end + 1
             continue
@@ -214,10 +242,8 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
             clause.negator = True
         elif tag in _CLAUSE_BREAK:
             clause = _Clause()
-        elif tag in _ASPECT_PARTICLES:
-            clause.closed = True
-        elif tag.startswith("J"):  # an object or other case: not the predicate's subject
-            clause = _Clause()
+        elif tag.startswith("J"):
+            clause.particle(tag)
         i += 1
     return list(units.values())
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from searchlm.text import Token
 from services.review_summary import realiser
-from services.review_summary.aspects import AspectGrouper, lemma_key
+from services.review_summary.aspects import AspectGrouper, spacing_free
 from services.review_summary.checker import FaithfulnessChecker
 from services.review_summary.opinions import OpinionUnit, extract
 from services.review_summary.types import AspectOpinion, ClaimSupport, Review
@@ -38,15 +38,17 @@ class PanelSettings:
         min_support: Fewest supporting reviews for a statement to be served.
         max_statements: Candidate statements checked by NLI per request (most mentioned first).
         max_served: Most statements in the response's panel.
+        forms_per_group: Wordings of a group's statement checked (the best supported is kept).
     """
 
     min_support: int = 2
     max_statements: int = 8
     max_served: int = 6
+    forms_per_group: int = 2
 
     def __post_init__(self) -> None:
-        if self.min_support < 1 or self.max_statements < 1 or self.max_served < 1:
-            raise ValueError("min_support, max_statements and max_served must be >= 1")
+        if min(self.min_support, self.max_statements, self.max_served, self.forms_per_group) < 1:
+            raise ValueError("min_support, max_statements, max_served and forms_per_group must be >= 1")
 
 
 @dataclass(frozen=True)
@@ -76,11 +78,20 @@ class _Group:
     polarity: int
     reviews: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
-    forms: Counter[tuple[tuple[tuple[str, str], ...], bool]] = field(default_factory=Counter)
+    forms: Counter[tuple[tuple[tuple[str, str], ...], bool, bool]] = field(default_factory=Counter)
 
-    def phrase(self, share: float = 0.0) -> realiser.Phrase:
-        (predicate, negated), _ = self.forms.most_common(1)[0]
-        return realiser.Phrase(self.aspect, predicate, negated, share, self.polarity)
+    def phrases(self, k: int) -> list[realiser.Phrase]:
+        """The group's `k` most used wordings ("착용감이 편하다"), and for praise of a named
+        aspect the plain "좋다" that most reviews praising it entail ("맛이 좋다" for
+        얼큰하다, 맛있다, 고소하다)."""
+        found = [
+            realiser.Phrase("" if implied else self.aspect, predicate, negated, 0.0, self.polarity)
+            for (predicate, negated, implied), _ in self.forms.most_common(k)
+        ]
+        plain = realiser.Phrase(self.aspect, (("좋", "VA"),), False, 0.0, 1)
+        if self.polarity > 0 and self.aspect and plain not in found:
+            found.append(plain)
+        return found
 
 
 class OpinionPanel:
@@ -123,30 +134,34 @@ class OpinionPanel:
             key = (heads[u.aspect], u.polarity)
             group = groups.setdefault(key, _Group(*key))
             group.reviews.add(u.review_id)
-            group.names.add(lemma_key(u.aspect))
-            group.forms[(u.predicate, u.negated)] += 1
+            group.names.add(spacing_free(u.aspect))
+            group.forms[(u.predicate, u.negated, u.implied)] += 1
         return sorted(groups.values(), key=lambda g: -len(g.reviews))
 
     def build(self, cleaned: Sequence[Review], used: Sequence[Review], *, max_chars: int) -> Panel:
         """The panel: units from `cleaned`, support against `used`."""
         units = self.units(cleaned)
         candidates = self.groups(units)[: self._settings.max_statements]
-        statements = [realiser.statement(g.phrase(), self._join) for g in candidates]
-        jobs = [(s, _mentioning(g, used)) for s, g in zip(statements, candidates, strict=True)]
-        supports = self._checker.review_support(jobs) if jobs else []
-        served = [
-            self._opinion(g, s, len(used))
-            for g, s in zip(candidates, supports, strict=True)
-            if self._serves(s)
-        ]
-        served.sort(key=lambda a: (-a.support_count, -a.mentions))
-        served = served[: self._settings.max_served]
-        text, said = self._summary(served, candidates, statements, max_chars)
-        by_statement = dict(zip(statements, supports, strict=True))
+        options = [(g, p) for g in candidates for p in g.phrases(self._settings.forms_per_group)]
+        statements = [realiser.statement(p, self._join) for _, p in options]
+        jobs = [(s, _mentioning(g, used)) for s, (g, _) in zip(statements, options, strict=True)]
+        own = {s: g.reviews for s, (g, _) in zip(statements, options, strict=True)}
+        supports = self._checker.review_support(jobs, confirmed=own) if jobs else []
+        best: dict[int, tuple[_Group, realiser.Phrase, ClaimSupport]] = {}
+        for (group, phrase), support in zip(options, supports, strict=True):
+            held = best.get(id(group))
+            if held is None or _strength(support) > _strength(held[2]):
+                best[id(group)] = (group, phrase, support)
+        chosen = [(g, p, s) for g, p, s in best.values() if self._serves(s)]
+        chosen.sort(key=lambda c: (-len(c[2].supporting_review_ids), -len(c[0].reviews)))
+        chosen = chosen[: self._settings.max_served]
+        opinions = [self._opinion(g, s, len(used)) for g, _, s in chosen]
+        phrases = [replace(p, share=o.share) for (_, p, _), o in zip(chosen, opinions, strict=True)]
+        text, said = realiser.summary(phrases, self._join, max_chars=max_chars)
         return Panel(
-            aspects=tuple(served),
+            aspects=tuple(opinions),
             summary=text,
-            claims=tuple(by_statement[a.statement] for a in said),
+            claims=tuple(chosen[i][2] for i in said),
             reviews_with_opinions=len({u.review_id for u in units}),
             checked=len(statements),
         )
@@ -173,18 +188,10 @@ class OpinionPanel:
             entailment=support.entailment,
         )
 
-    def _summary(
-        self,
-        served: Sequence[AspectOpinion],
-        candidates: Sequence[_Group],
-        statements: Sequence[str],
-        max_chars: int,
-    ) -> tuple[str, list[AspectOpinion]]:
-        """The realiser's sentence and the served statements it says."""
-        group_of = dict(zip(statements, candidates, strict=True))
-        phrases = [group_of[a.statement].phrase(a.share) for a in served]
-        text, used = realiser.summary(phrases, self._join, max_chars=max_chars)
-        return text, [served[i] for i in used]
+
+def _strength(support: ClaimSupport) -> tuple[int, int, float]:
+    """Which wording of a group's statement to keep: most support, least contradiction."""
+    return (len(support.supporting_review_ids), -len(support.contradicting_review_ids), support.entailment)
 
 
 def _mentioning(group: _Group, used: Sequence[Review]) -> list[Review]:
@@ -194,4 +201,4 @@ def _mentioning(group: _Group, used: Sequence[Review]) -> list[Review]:
     (the cheap selection before NLI)."""
     if not group.aspect:
         return list(used)
-    return [r for r in used if r.id in group.reviews or any(n in lemma_key(r.text) for n in group.names)]
+    return [r for r in used if r.id in group.reviews or any(n in spacing_free(r.text) for n in group.names)]

@@ -79,7 +79,11 @@ class ReviewSummarySettings(ServerSettings, LmClientSettings):
     """Fewest supporting reviews (NLI) for a panel statement to be served."""
     max_statements: int = 8
     """Candidate panel statements checked by NLI per request (most mentioned first)."""
-    aspect_similarity: float = 0.9
-    """e5 cosine at or above which two aspect words are one aspect (배송 = 택배)."""
+    confirm_entailment_threshold: float = 0.5
+    """Entailment at which a review whose own words gave a panel statement's opinion supports it
+    (two signals agree; other reviews need entailment_threshold)."""
+    aspect_similarity: float = 0.94
+    """e5 cosine at or above which two aspect words are one aspect (near-identical words; listed
+    synonyms such as 배송 = 택배 merge whatever the cosine)."""
     embed_cache_items: int = 50_000
     """Review and aspect vectors kept across requests (a stored product is embedded once)."""

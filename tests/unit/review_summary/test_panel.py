@@ -22,8 +22,8 @@ CUES = {
     "음질이 좋다": ("음질이 좋", "음질도 좋"),
     "배터리가 아쉽다": ("배터리가 아쉬",),
 }
-# 배송 and 택배 are one aspect; the rest are far apart
-VECTORS = {"배송": [1, 0, 0, 0, 0, 0, 0, 0], "택배": [0.95, 0.31, 0, 0, 0, 0, 0, 0]}
+# 노캔 and 노이즈캔슬링 are close; the rest are far apart (배송 = 택배 is a listed synonym)
+VECTORS = {"노캔": [1, 0, 0, 0, 0, 0, 0, 0], "노이즈캔슬링": [0.95, 0.31, 0, 0, 0, 0, 0, 0]}
 
 
 def _panel(scorer: CueScorer, *, min_support: int = 2, threshold: float = 0.9) -> OpinionPanel:
@@ -53,12 +53,18 @@ def test_panel_serves_supported_statements_with_counts_and_a_summary_of_them() -
     assert panel.reviews_with_opinions == 4  # "잘 받았습니다" has none but was read
 
 
-def test_aspects_merge_by_embedding_only_above_the_threshold() -> None:
-    units = _panel(CueScorer(CUES)).units(REVIEWS)
+def test_aspects_merge_by_listed_synonym_and_by_embedding_only_above_the_threshold() -> None:
+    reviews = (*REVIEWS, Review("f", "노캔이 좋아요.", 5), Review("g", "노이즈캔슬링이 좋네요.", 5))
+    units = _panel(CueScorer(CUES)).units(reviews)
     merged = _panel(CueScorer(CUES)).groups(units)
     apart = _panel(CueScorer(CUES), threshold=0.99).groups(units)
-    assert any(g.aspect == "배송" and g.reviews == {"a", "b", "c"} for g in merged)
-    assert any(g.aspect == "택배" for g in apart) and not any(g.aspect == "택배" for g in merged)
+    assert any(g.aspect == "노캔" and g.reviews == {"f", "g"} for g in merged)
+    assert any(g.aspect == "노이즈캔슬링" for g in apart) and not any(
+        g.aspect == "노이즈캔슬링" for g in merged
+    )
+    for groups in (merged, apart):  # 택배 is a listed synonym of 배송 whatever the vectors say
+        assert any(g.aspect == "배송" and g.reviews == {"a", "b", "c"} for g in groups)
+        assert not any(g.aspect == "택배" for g in groups)
 
 
 def test_statement_needs_min_support_and_more_support_than_contradiction() -> None:

@@ -84,8 +84,9 @@ def nsmc_all_groups(count: int, per_group: int) -> list[tuple[str, list[Review]]
     return groups
 
 
-def polarity_agrees(result: SummaryResult, reviews: Sequence[Review]) -> list[bool]:
-    """Per served statement: its supporters' mean rating is on its polarity's side of the mean."""
+def polarity_agrees(result: SummaryResult, reviews: Sequence[Review], *, strict: bool = True) -> list[bool]:
+    """Per served statement: its supporters' mean rating is on its polarity's side of the group's
+    mean (strict: above / below; not strict: a tie counts, as in a group rated all 5)."""
     rating = {r.id: r.rating for r in reviews if r.rating}
     if not rating:
         return []
@@ -95,6 +96,7 @@ def polarity_agrees(result: SummaryResult, reviews: Sequence[Review]) -> list[bo
         rated = [rating[i] for i in a.review_ids if i in rating]
         if rated:
             side = statistics.fmean(rated) - mean
+            side = side if strict or abs(side) > 1e-9 else (1.0 if a.polarity == "positive" else -1.0)
             out.append(side > 0 if a.polarity == "positive" else side < 0)
     return out
 
@@ -121,6 +123,7 @@ def report(name: str, runs: Sequence[tuple[Sequence[Review], SummaryResult, floa
     rich = [r for _, r, _ in runs if len(r.aspects) >= 2]
     covering = sum(1 for r in rich if "opinion_summary" in r.flags and len(r.claims) >= 2)
     agree = [ok for reviews, r, _ in runs for ok in polarity_agrees(r, reviews)]
+    agree_ties = [ok for reviews, r, _ in runs for ok in polarity_agrees(r, reviews, strict=False)]
     seconds = sorted(s for _, _, s in runs)
     total = sum(seconds)
     return {
@@ -133,6 +136,7 @@ def report(name: str, runs: Sequence[tuple[Sequence[Review], SummaryResult, floa
         "extractive_fallbacks": round(sum(r.extractive_fallback for _, r, _ in runs) / len(runs), 3),
         "statements_served": sum(len(r.aspects) for _, r, _ in runs),
         "polarity_agreement": round(sum(agree) / len(agree), 3) if agree else None,
+        "polarity_agreement_ties_count": round(sum(agree_ties) / len(agree_ties), 3) if agree_ties else None,
         "polarity_statements": len(agree),
         "p50_s": round(seconds[len(seconds) // 2], 2),
         "p90_s": round(seconds[int(len(seconds) * 0.9)], 2),

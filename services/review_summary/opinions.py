@@ -114,7 +114,8 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
     nxt_tag = _tag(nxt) if nxt is not None else ""
     if tag == "MAG" and nxt is not None and nxt_tag == "VV" and (t.form, nxt.form) in _ADVERB_VERBS:
         stem = _ADVERB_VERBS[(t.form, nxt.form)]
-        return stem, ((stem, "VA" if stem == "빠르" else "VV"),), i + 1
+        said = (("빠르", "VA"),) if stem == "빠르" else ((t.form, "MAG"), (nxt.form, "VV"))
+        return stem, said, i + 1
     if tag in ("VA", "VV") and t.form in ("있", "없"):
         return t.form, ((t.form, "VA"),), i
     if tag == "VA" and t.form not in _NOT_OPINIONS:
@@ -126,9 +127,15 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
         known = stem in _PRAISE_VERBS | _COMPLAINT_VERBS or t.form in lexicon.POSITIVE | lexicon.NEGATIVE
         if nxt_tag == "XSA" or known:
             return stem, ((t.form, tag), (nxt.form, nxt_tag)), i + 1
-    if tag in ("NNG", "MAG") and t.form in lexicon.EVALUATIVE_NOUNS:
+    if tag in ("NNG", "MAG") and t.form in lexicon.EVALUATIVE_NOUNS and _ends_clause(nxt, nxt_tag):
         return t.form, ((t.form, tag), ("이", "VCP")), i + (1 if nxt is not None and nxt_tag == "VCP" else 0)
     return None
+
+
+def _ends_clause(nxt: Token | None, nxt_tag: str) -> bool:
+    """An evaluative noun is a predicate only at the end of its clause or before 이다 ("가성비
+    최고", "최고예요"), not as a modifier ("최고의 영화", "대박 세일")."""
+    return nxt is None or nxt_tag == "VCP" or nxt_tag in _CLAUSE_BREAK
 
 
 def _negated_after(tokens: Sequence[Token], end: int) -> tuple[bool, int]:

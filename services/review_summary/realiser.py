@@ -7,8 +7,8 @@ speech ("음질이 좋다는"), and the one-line summary from the served stateme
     배송이 빠르고 음질이 좋다는 평이 많지만, 배터리가 아쉽다는 의견도 있어요.
 
 The side with more support leads (two statements at most), the other side follows after
--지만 (one statement); a statement about the product as a whole is said only where its side
-names no aspect; "평이 많아요" is said only of statements a quarter of the reviews or
+-지만 (one statement); a vague statement about the product as a whole ("좋다") is said only
+where its side names no aspect; "평이 많아요" is said only of statements a quarter of the reviews or
 more support, otherwise "의견이 있어요".
 """
 
@@ -119,12 +119,20 @@ def summary(phrases: Sequence[Phrase], join: Joiner, *, max_chars: int) -> tuple
     return "", []
 
 
+# Predicates that say nothing beyond their polarity about the whole product.
+VAGUE = frozenset(
+    {"좋", "괜찮", "최고", "짱", "굿", "대박", "만족", "만족하", "만족스럽", "별로", "나쁘", "최악", "아쉽"}
+)
+
+
 def _side(phrases: Sequence[Phrase], sign: int) -> list[int]:
-    """Indices of one polarity's statements, in order; statements about the whole product
-    ("좋다") only where that side names no aspect ("음질이 좋고 좋다" says nothing twice)."""
+    """Indices of one polarity's statements, in order; a vague statement about the whole
+    product ("좋다") only where that side names no aspect ("음질이 좋고 좋다" says nothing
+    twice; "연기가 좋고 재밌다" is kept)."""
     side = [i for i, p in enumerate(phrases) if p.polarity == sign]
-    named = [i for i in side if phrases[i].aspect]
-    return named or side
+    if not any(phrases[i].aspect for i in side):
+        return side
+    return [i for i in side if phrases[i].aspect or phrases[i].predicate[0][0] not in VAGUE]
 
 
 def _leading_polarity(phrases: Sequence[Phrase]) -> int:

@@ -35,6 +35,14 @@ CASES = [
     ("추천합니다", 5, {(OVERALL, "추천하", 1)}),
     ("생각보다 별로네요", 2, {(OVERALL, "별로", -1)}),
     ("연기가 별로였다", 3, {("연기", "별로", -1)}),
+    # the subject stays through other cases; a predicate may name its own aspect
+    ("음질이 생각보다 훨씬 좋아요", 5, {("음질", "좋", 1)}),
+    ("케이스가 주머니에 잘 맞아요", 5, {("케이스", "잘맞", 1)}),
+    ("너무 무거워요", 2, {("무게", "무겁", -1)}),
+    ("좀 비싸요", 3, {("가격", "비싸", -1)}),
+    ("문제가 없어요", 5, {("문제", "없", 1)}),
+    # an evaluative noun as a modifier is not a predicate
+    ("인생 최고의 영화", 5, set()),
     # no opinion: facts, purchases, a size on an unrated review
     ("잘 받았습니다", 5, set()),
     ("선물용으로 샀어요", 5, set()),
@@ -49,6 +57,13 @@ def test_extract_reads_aspect_predicate_and_polarity(text: str, rating: int, exp
     units = extract(Review("r", text, rating), korean.tokenize(text))
     assert {(u.aspect, u.stem, u.polarity) for u in units} == expected
     assert all(u.review_id == "r" for u in units)
+
+
+def test_implied_aspects_are_marked_so_their_statement_has_no_subject() -> None:
+    (unit,) = extract(Review("r", "너무 무거워요", 2), korean.tokenize("너무 무거워요"))
+    assert unit.implied and unit.aspect == "무게"
+    (named,) = extract(Review("r", "무게가 무거워요", 2), korean.tokenize("무게가 무거워요"))
+    assert not named.implied
 
 
 def test_extract_marks_negation_for_re_conjugation() -> None:

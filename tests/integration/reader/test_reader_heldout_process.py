@@ -21,6 +21,11 @@ ARTEFACT = ROOT / "searchlm" / "reader" / "artifacts" / "e5-small-ko-reader"
 
 pytestmark = pytest.mark.slow
 
+
+# The evaluation reads 1,270 held-out questions: within the suite's 300 s limit on an idle 2-core
+# machine, past it when the machine is shared (a fresh-clone run beside a benchmark timed out),
+# so it gets its own limit.
+
 # Regression floors a little under the shipped reader's held-out figures (model card).
 EM_FLOOR = 0.50
 F1_FLOOR = 0.68
@@ -32,6 +37,7 @@ def _recorded() -> dict[str, object]:
     return report
 
 
+@pytest.mark.timeout(900)
 def test_evaluate_command_reproduces_the_recorded_heldout_figures() -> None:
     if not (DATA / "korquad1.0").is_dir():
         pytest.skip(f"KorQuAD 1.0 dev not found at {DATA} (needs ../shared/data beside the repo)")

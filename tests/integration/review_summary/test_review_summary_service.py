@@ -72,7 +72,34 @@ def test_summarize_stored_product_is_checked_or_flagged(service: ServerProcess) 
     assert "세계 최고" not in response.summary and "010" not in response.summary
     assert "pii_masked" in response.flags
     assert "010-1234-5678" not in service.logs()
-    assert response.claims and response.model
+    # the opinion panel: verified statements only, and a summary made of them without the LM
+    assert "opinion_summary" in response.flags and response.passed and not response.model
+    assert response.aspects and response.reviews_with_opinions >= len(response.aspects)
+    for aspect in response.aspects:
+        assert aspect.support_count >= 2 and aspect.support_count > aspect.contradict_count
+        assert len(aspect.review_ids) == aspect.support_count and 0 < aspect.share <= 1
+        assert aspect.polarity in {"positive", "negative"}
+    assert {c.claim for c in response.claims} <= {a.statement for a in response.aspects}
+    assert all(c.passed for c in response.claims)
+
+
+def test_summarize_through_the_lm_path_when_the_panel_is_off(model_server: ServerProcess) -> None:
+    env = {
+        **FAST,
+        f"{PREFIX}LM_TARGET": model_server.target,
+        f"{PREFIX}NLI_SCORER": _scorer(),
+        f"{PREFIX}OPINION_PANEL": "false",
+    }
+    server = start_server("services.review_summary", PREFIX, env)
+    try:
+        response = _call(
+            server.target, pb.SummarizeReviewsRequest(product_id="demo-earbuds-01", max_chars=80)
+        )
+    finally:
+        server.stop()
+    assert response.passed or response.extractive_fallback
+    assert response.claims and response.model and not response.aspects
+    assert "opinion_summary" not in response.flags
 
 
 @pytest.mark.skipif(not NLI_ARTEFACT.exists(), reason=f"Korean NLI artefact not built yet ({NLI_ARTEFACT})")

@@ -7,8 +7,8 @@ speech ("음질이 좋다는"), and the one-line summary from the served stateme
     배송이 빠르고 음질이 좋다는 평이 많지만, 배터리가 아쉽다는 의견도 있어요.
 
 The side with more support leads (two statements at most), the other side follows after
--지만 (one statement); a vague statement about the product as a whole ("좋다") is said only
-where its side names no aspect; "평이 많아요" is said only of statements a quarter of the reviews or
+-지만 (one statement); a vague statement about the product as a whole ("좋다") comes after the
+specific ones of its side, as "전반적으로 좋다"; "평이 많아요" is said only of statements a quarter of the reviews or
 more support, otherwise "의견이 있어요".
 """
 
@@ -95,8 +95,11 @@ def statement(phrase: Phrase, join: Joiner) -> str:
 
 def _reported(phrases: Sequence[Phrase], join: Joiner) -> str:
     """ "배송이 빠르고 음질이 좋다는" of one or two statements."""
-    parts = [conjugate(p, 1, join) for p in phrases[:-1]]
-    return " ".join([*parts, conjugate(phrases[-1], 2, join)])
+    said = [conjugate(p, 1 if k < len(phrases) - 1 else 2, join) for k, p in enumerate(phrases)]
+    for k in range(1, len(phrases)):  # "음질이 좋고 좋다" -> "음질이 좋고 전반적으로 좋다"
+        if _vague(phrases[k]) and phrases[0].aspect:
+            said[k] = "전반적으로 " + said[k]
+    return " ".join(said)
 
 
 def summary(phrases: Sequence[Phrase], join: Joiner, *, max_chars: int) -> tuple[str, list[int]]:
@@ -126,13 +129,14 @@ VAGUE = frozenset(
 
 
 def _side(phrases: Sequence[Phrase], sign: int) -> list[int]:
-    """Indices of one polarity's statements, in order; a vague statement about the whole
-    product ("좋다") only where that side names no aspect ("음질이 좋고 좋다" says nothing
-    twice; "연기가 좋고 재밌다" is kept)."""
+    """Indices of one polarity's statements, in order, a vague statement about the whole product
+    ("좋다") after the specific ones."""
     side = [i for i, p in enumerate(phrases) if p.polarity == sign]
-    if not any(phrases[i].aspect for i in side):
-        return side
-    return [i for i in side if phrases[i].aspect or phrases[i].predicate[0][0] not in VAGUE]
+    return [i for i in side if not _vague(phrases[i])] + [i for i in side if _vague(phrases[i])]
+
+
+def _vague(phrase: Phrase) -> bool:
+    return not phrase.aspect and phrase.predicate[0][0] in VAGUE
 
 
 def _leading_polarity(phrases: Sequence[Phrase]) -> int:

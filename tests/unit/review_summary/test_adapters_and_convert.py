@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from searchlm.cli import panel_text
 from searchlm.errors import InvalidRequestError
 from searchlm.review_summary.v1 import review_summary_service_pb2 as pb
 from services.review_summary import convert
@@ -15,7 +16,7 @@ from services.review_summary.adapters.kiwi_splitter import KiwiSplitter
 from services.review_summary.adapters.lm_judge import LmJudgeEntailmentScorer
 from services.review_summary.adapters.scorers import ScorerContext, build_scorer
 from services.review_summary.store import ReviewStore
-from services.review_summary.types import ClaimSupport, Review, SummaryRequest, SummaryResult
+from services.review_summary.types import AspectOpinion, ClaimSupport, Review, SummaryRequest, SummaryResult
 from tests.unit.review_summary.fakes import FakeLm
 
 
@@ -68,6 +69,27 @@ def test_convert_round_trips_request_and_fills_response() -> None:
     assert response.reviews_dropped == 2 and response.dropped[0].reason == "duplicate"
     assert list(response.supporting_review_ids) == ["a", "b"]
     assert list(response.claims[0].contradicting_review_ids) == ["c"] and response.passed
+
+
+def test_convert_fills_the_opinion_panel_and_the_cli_prints_it() -> None:
+    opinion = AspectOpinion(
+        "배터리", "negative", "배터리가 아쉽다", 3, 1, ("a", "b", "c"), ("d",), 0.5, 4, 0.9
+    )
+    overall = AspectOpinion("", "positive", "재밌다", 2, 0, ("e", "f"), (), 1 / 3, 2, 0.8)
+    result = SummaryResult(
+        "배터리가 아쉽다는 평이 많아요.", 0.9, True, (), 6, 6, {}, aspects=(opinion, overall)
+    )
+    response = convert.to_response(result)
+    first = response.aspects[0]
+    assert (first.aspect, first.polarity, first.statement) == ("배터리", "negative", "배터리가 아쉽다")
+    assert (first.support_count, first.contradict_count, first.mentions) == (3, 1, 4)
+    assert list(first.review_ids) == ["a", "b", "c"] and list(first.contradicting_review_ids) == ["d"]
+    assert first.share == 0.5 and response.aspects[1].aspect == ""
+    text = panel_text(response)
+    assert "요약: 배터리가 아쉽다는 평이 많아요." in text
+    assert "- 배터리" in text and "배터리가 아쉽다  (3명, 50%, 반대 1)  [a, b, c]" in text
+    assert "+ 전반" in text and "재밌다  (2명, 33%)" in text
+    assert "검증된 의견 없음" in panel_text(convert.to_response(SummaryResult("x", 0.0, False, (), 1, 1, {})))
 
 
 @pytest.mark.parametrize(

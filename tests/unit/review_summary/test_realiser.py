@@ -57,9 +57,9 @@ def test_minor_statements_are_opinions_not_the_majority() -> None:
     assert text == "배터리가 오래가지 않는다는 의견이 있어요."
 
 
-def test_statements_about_the_whole_product_are_said_only_where_no_aspect_is() -> None:
+def test_vague_praise_of_the_whole_product_comes_after_the_named_aspects() -> None:
     text, said = summary([BEST, FAST], korean.join, max_chars=120)
-    assert text == "배송이 빠르다는 평이 많아요." and said == [1]
+    assert text == "배송이 빠르고 전반적으로 최고라는 평이 많아요." and said == [1, 0]
     boring = Phrase("", (("지루하", "VA"),), False, 0.2, -1)
     text, said = summary([BEST, boring], korean.join, max_chars=120)
     assert text == "지루하다는 의견이 있지만, 최고라는 의견도 있어요." and said == [1, 0]

@@ -8,8 +8,8 @@ speech ("음질이 좋다는"), and the one-line summary from the served stateme
 
 The side with more support leads (two statements at most), the other side follows after
 -지만 (one statement); a vague statement about the product as a whole ("좋다") comes after the
-specific ones of its side, as "전반적으로 좋다"; "평이 많아요" is said only of statements a quarter of the reviews or
-more support, otherwise "의견이 있어요".
+specific ones of its side, as "전반적으로 좋다"; "평이 많아요" is said only of statements a
+quarter of the reviews or more support, otherwise "의견이 있어요".
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ from bench.review_summary import NSMC, TIMES, _Timed, nsmc_reviews  # noqa: E402
 from searchlm.errors import UpstreamUnavailableError  # noqa: E402
 from searchlm.lm.grpc_client import GrpcLmClient  # noqa: E402
 from searchlm.lm.types import LmClient, LmDelta, LmResult, LmSampling, LmScore  # noqa: E402
+from services.review_summary.cleaning import CleaningSettings, clean  # noqa: E402
 from services.review_summary.factory import build_pipeline  # noqa: E402
 from services.review_summary.pipeline import ReviewSummaryPipeline  # noqa: E402
 from services.review_summary.settings import ReviewSummarySettings  # noqa: E402
@@ -210,6 +211,8 @@ async def check_set(pipeline: ReviewSummaryPipeline) -> list[tuple[dict[str, Any
 
 
 def _sample_md(title: str, reviews: Sequence[Review], result: SummaryResult) -> list[str]:
+    """One product's section; the reviews as the service used them (cleaned, personal data masked)."""
+    reviews = clean(reviews, CleaningSettings(max_reviews=max(len(reviews), 1))).reviews
     lines = [f"## {title}", "", f"**Summary**: {result.summary}", ""]
     lines.append(
         f"flags: {', '.join(result.flags) or '-'}; reviews used {result.reviews_used}, "

@@ -124,7 +124,8 @@ def summary(phrases: Sequence[Phrase], join: Joiner, *, max_chars: int) -> tuple
 
 # Predicates that say nothing beyond their polarity about the whole product.
 VAGUE = frozenset(
-    {"좋", "괜찮", "최고", "짱", "굿", "대박", "만족", "만족하", "만족스럽", "별로", "나쁘", "최악", "아쉽"}
+    {"좋", "괜찮", "훌륭하", "완벽하", "최고", "짱", "굿", "대박", "만족", "만족하", "만족스럽", "추천하"}
+    | {"별로", "나쁘", "최악", "아쉽", "실망하", "실망스럽"}
 )
 
 

@@ -69,6 +69,8 @@ def _service_env(lm_target: str) -> dict[str, dict[str, str]]:
             f"{RS}MAX_ROUNDS": "1",
             f"{RS}NLI_RESERVE_SECONDS": "3",
             f"{RS}JSON_LOGS": "true",
+            # the opinion panel answers without the LM; these faults are about the LM path
+            f"{RS}OPINION_PANEL": "false",
         },
         "free_qa": {
             f"{QA}LM_TARGET": lm_target,

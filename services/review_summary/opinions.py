@@ -54,33 +54,6 @@ class OpinionUnit:
 _NOUN = ("NNG", "NNP", "SL")
 _CLAUSE_BREAK = frozenset({"EC", "EF", "SF", "SP", "SE", "SS", "SW", "SO", "SH"})
 _NEGATORS = frozenset({"안", "못"})
-_PRAISE_VERBS = frozenset(
-    {"오래가", "잘맞", "맞", "추천하", "감동하", "만족하", "잘되", "넘치", "웃기", "신나"}
-)
-_COMPLAINT_VERBS = frozenset(
-    {
-        "끊기",
-        "끊어지",
-        "고장나",
-        "망가지",
-        "찢어지",
-        "깨지",
-        "부서지",
-        "새",
-        "냄새나",
-        "실망하",
-        "후회하",
-        "짜증나",
-        "떨어지",
-        "지연되",
-        "식",
-        "조이",
-        "쪼이",
-        "끈적이",
-        "끈적거리",
-        "틀리",
-    }
-)
 
 
 # Adjectives that compare or point rather than judge.
@@ -120,11 +93,11 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
         return t.form, ((t.form, "VA"),), i
     if tag == "VA" and t.form not in _NOT_OPINIONS:
         return t.form, ((t.form, "VA"),), i
-    if tag == "VV" and t.form in _PRAISE_VERBS | _COMPLAINT_VERBS | lexicon.POSITIVE | lexicon.NEGATIVE:
+    if tag == "VV" and t.form in lexicon.POLAR:
         return t.form, ((t.form, "VV"),), i
     if tag in ("XR", "NNG", "MAG") and nxt is not None and nxt_tag in ("XSA", "XSV"):
         stem = t.form + nxt.form
-        known = stem in _PRAISE_VERBS | _COMPLAINT_VERBS or t.form in lexicon.POSITIVE | lexicon.NEGATIVE
+        known = stem in lexicon.POLAR or t.form in lexicon.POLAR
         if nxt_tag == "XSA" or known:
             return stem, ((t.form, tag), (nxt.form, nxt_tag)), i + 1
     if tag in ("NNG", "MAG") and t.form in lexicon.EVALUATIVE_NOUNS and _ends_clause(nxt, nxt_tag):
@@ -152,9 +125,9 @@ def polarity(unit_stem: str, aspect: str, negated: bool, rating: int) -> int:
     head = aspect.split()[-1] if aspect else ""
     if head in lexicon.FAULT_NOUNS and unit_stem in lexicon.MORE | lexicon.LESS:
         sign = -1 if unit_stem in lexicon.MORE else 1
-    elif unit_stem in lexicon.POSITIVE or unit_stem in _PRAISE_VERBS or unit_stem == "있":
+    elif unit_stem in lexicon.POSITIVE or unit_stem == "있":
         sign = 1
-    elif unit_stem in lexicon.NEGATIVE or unit_stem in _COMPLAINT_VERBS or unit_stem == "없":
+    elif unit_stem in lexicon.NEGATIVE or unit_stem == "없":
         sign = -1
     else:
         sign = 1 if rating >= 4 else -1 if 1 <= rating <= 2 else 0

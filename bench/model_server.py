@@ -2,18 +2,23 @@
 
 Baseline, measured in the same run: the engine called directly in-process, one request at
 a time. Then the real server process over real gRPC at each concurrency. For llama.cpp also
-the peer a user would otherwise pick, llama-cpp-python's own OpenAI server
-(`python -m llama_cpp.server`, extra `llama-cpp-python[server]`) on the same GGUF at
-concurrency 16, and the time to first token of a 400+-token few-shot prompt whose prefix is
-in the prefix cache against the same prompt cold. Prints a table and the ratios.
+the peers a user would otherwise pick, on the same GGUF with the same prompts, sampling and
+output length: llama.cpp's own C++ `llama-server` with 16 parallel slots at concurrency 1, 4
+and 16 (built once from the binding's sdist, see `bench/llama_server.py`; skipped with the
+reason when it cannot be built), and llama-cpp-python's OpenAI server (`python -m
+llama_cpp.server`, extra `llama-cpp-python[server]`) at concurrency 16; the time to first
+token of a 400+-token few-shot prompt whose prefix is cached against the same prompt cold;
+and the raw `llama_decode` ceiling. Prints a table and the ratios.
 
     python bench/model_server.py                       # both engines
-    python bench/model_server.py --engine llamacpp --requests 8 --threads 2
+    python bench/model_server.py --engine llamacpp --requests 16 --threads 2
+    python bench/model_server.py --engine llamacpp --peers llama-server   # skip llama_cpp.server
 
 Targets (issue 2): server overhead at concurrency 1 <= 10 % against the direct call;
 throughput at concurrency 16 >= 3x direct-sequential on transformers. Issue 9 (llama.cpp):
-concurrency 16 >= 3x direct-sequential and >= 2x llama_cpp.server at concurrency 16;
-TTFT with a cached 400+-token prefix <= 30 % of cold.
+>= 2x llama_cpp.server at concurrency 16; TTFT with a cached 400+-token prefix <= 30 % of
+cold. Issue 20: concurrency 16 >= 0.85 of the raw batch-16 ceiling and >= 1.0x `llama-server
+-np 16` at concurrency 16; overhead at concurrency 1 <= 5 %.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ import grpc
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import llama_server  # noqa: E402
 from bench.decode_ceiling import decode_ceiling, report_ceiling  # noqa: E402
 from model_server.engines import load_engine_class  # noqa: E402
 from model_server.settings import ModelServerSettings  # noqa: E402
@@ -212,6 +218,28 @@ async def _peer_load(port: int, concurrency: int, requests: int) -> Run:
     return Run("llama_cpp.server", concurrency, sum(tokens), seconds, [float("nan")] * len(tokens))
 
 
+def cpp_peer(model_path: str, threads: int, requests: int) -> list[Run]:
+    """llama.cpp's `llama-server -np 16` at concurrency 1, 4 and 16; [] with the reason if unavailable."""
+    sampling = {"max_tokens": MAX_TOKENS, "temperature": 0.8, "top_p": 0.95, "seed": 1}
+    runs = []
+    try:
+        with llama_server.running(
+            model_path, threads=threads, slots=16, context_per_slot=1024, port=_free_port()
+        ) as base:
+            llama_server.complete(base, prompt(0), **sampling)  # warm-up
+            for concurrency in (1, 4, 16):
+                count = requests if concurrency == 1 else max(requests, 2 * concurrency)
+                replies, seconds = asyncio.run(
+                    llama_server.load(base, [prompt(i) for i in range(count)], concurrency, **sampling)
+                )
+                tokens = sum(r.tokens for r in replies)
+                runs.append(Run("llama-server -np 16", concurrency, tokens, seconds, [r.ttft for r in replies]))
+                _progress(runs[-1])
+    except llama_server.PeerUnavailable as exc:
+        print(f"\nllama-server peer skipped: {exc}", flush=True)
+    return runs
+
+
 def _peer_one(port: int, i: int) -> int:
     body = {"prompt": prompt(i), "max_tokens": MAX_TOKENS, "temperature": 0.8, "top_p": 0.95, "seed": 1}
     request = urllib.request.Request(
@@ -256,8 +284,12 @@ def _env(settings: ModelServerSettings) -> dict[str, str]:
     return {f"{PREFIX}{f.upper()}": str(getattr(settings, f)) for f in fields}
 
 
-def bench_engine(settings: ModelServerSettings, requests: int) -> list[Run]:
-    """Baseline plus server runs for one engine (and the peer server for llama.cpp)."""
+def bench_engine(settings: ModelServerSettings, requests: int, peers: set[str]) -> tuple[list[Run], float]:
+    """Baseline plus server runs for one engine (and the peers and raw ceiling for llama.cpp).
+
+    Returns:
+        The runs, and the raw batch-16 decode ceiling in tokens/s (nan for transformers).
+    """
     runs = [asyncio.run(direct(settings, requests))]
     _progress(runs[-1])
     server = start_server("model_server", PREFIX, {**_env(settings), f"{PREFIX}JSON_LOGS": "false"})
@@ -270,12 +302,17 @@ def bench_engine(settings: ModelServerSettings, requests: int) -> list[Run]:
             report_prefix(*asyncio.run(prefix_ttft(server.target, variants=4)))
     finally:
         server.stop()
+    ceiling = float("nan")
     if settings.engine == "llamacpp":
         path = settings.model_path or str(_packaged_gguf())
-        runs.append(peer(path, settings.threads, 16, max(requests, 32)))
-        _progress(runs[-1])
-        report_ceiling(*decode_ceiling(settings))
-    return runs
+        if "llama-server" in peers:
+            runs += cpp_peer(path, settings.threads, requests)
+        if "llama_cpp.server" in peers:
+            runs.append(peer(path, settings.threads, 16, max(requests, 32)))
+            _progress(runs[-1])
+        single, ceiling = decode_ceiling(settings)
+        report_ceiling(single, ceiling)
+    return runs, ceiling
 
 
 def _packaged_gguf() -> Path:
@@ -302,7 +339,7 @@ def _progress(run: Run) -> None:
     )
 
 
-def report(title: str, runs: list[Run]) -> None:
+def report(title: str, runs: list[Run], ceiling: float = float("nan")) -> None:
     """Prints the table with ratios to the direct baseline."""
     base = runs[0].tok_s
     print(f"\n## {title}\n")
@@ -323,6 +360,12 @@ def report(title: str, runs: list[Run]) -> None:
     other = next((r for r in runs if r.name == "llama_cpp.server"), None)
     if other:
         print(f"concurrency 16 vs llama_cpp.server at 16: {c16.tok_s / other.tok_s:.2f}x (target >= 2x)")
+    cpp = {r.concurrency: r for r in runs if r.name.startswith("llama-server")}
+    for concurrency, r in sorted(cpp.items()):
+        ours = next(o for o in runs if o.name == "server" and o.concurrency == concurrency)
+        print(f"concurrency {concurrency} vs llama-server -np 16: {ours.tok_s / r.tok_s:.2f}x (target at 16 >= 1.0x)")
+    if ceiling == ceiling:  # not nan
+        print(f"concurrency 16 / raw batch-16 ceiling: {c16.tok_s / ceiling:.2f} (target >= 0.85)")
 
 
 def _small_model() -> str:
@@ -348,6 +391,11 @@ def main() -> None:
         "--fast-mode",
         action="store_true",
         help="llama.cpp: also measure FAST_MODE (repacking, flash attention, unified KV) in the same run",
+    )
+    parser.add_argument(
+        "--peers",
+        default="llama-server,llama_cpp.server",
+        help="llama.cpp peers to measure (comma-separated; empty for none)",
     )
     args = parser.parse_args()
     print(f"# model server benchmark: {MAX_TOKENS}-token outputs, {args.threads} threads")
@@ -378,7 +426,8 @@ def run_engine(engine: str, args: argparse.Namespace, *, fast: bool) -> None:
         title = "transformers engine, random-weights Llama (4 layers, hidden 256)"
     else:
         title = f"llamacpp engine, Gemma 3 270M Q4_K_M{mode}"
-    report(title, bench_engine(settings, args.requests))
+    peers = {p for p in args.peers.split(",") if p}
+    report(title, *bench_engine(settings, args.requests, peers))
 
 
 if __name__ == "__main__":

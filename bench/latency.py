@@ -54,7 +54,9 @@ async def measure(name: str, seconds: float, deadline: float) -> list[str]:
 
 def main() -> None:
     """CLI entry."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--targets", default="model_server,null_query,review_summary,free_qa")
     parser.add_argument("--seconds", type=float, default=20.0, help="closed-loop seconds per cell")
     parser.add_argument("--deadline", type=float, default=60.0, help="per-request deadline (s)")
@@ -64,7 +66,10 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"unknown targets {unknown}; known: {sorted(TARGETS)}")
     print(f"# load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at start")
-    lines = ["| server | concurrency | req/s | p50 ms | p99 ms | degraded | errors |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| server | concurrency | req/s | p50 ms | p99 ms | degraded | errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name in names:
         lines += asyncio.run(measure(name, args.seconds, args.deadline))
     print("\n".join(lines))

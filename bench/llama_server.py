@@ -42,7 +42,7 @@ CMAKE_FLAGS = (
 )
 
 
-class PeerUnavailable(RuntimeError):
+class PeerUnavailableError(RuntimeError):
     """The peer could not be built or started; the message says why."""
 
 
@@ -56,13 +56,13 @@ def ensure_binary(log=sys.stderr) -> Path:  # type: ignore[no-untyped-def]
     """The cached `llama-server`, building it first when missing.
 
     Raises:
-        PeerUnavailable: no cmake, the sdist could not be fetched, or the build failed.
+        PeerUnavailableError: no cmake, the sdist could not be fetched, or the build failed.
     """
     target = cache_dir() / "llama-server"
     if target.is_file():
         return target
     if not shutil.which("cmake"):
-        raise PeerUnavailable("cmake is not installed")
+        raise PeerUnavailableError("cmake is not installed")
     version = importlib.metadata.version(BINDING)
     with tempfile.TemporaryDirectory(prefix="llama-server-build-") as tmp:
         source = _fetch_source(version, Path(tmp), log)
@@ -73,7 +73,7 @@ def ensure_binary(log=sys.stderr) -> Path:  # type: ignore[no-untyped-def]
         _run(["cmake", "--build", str(build), "--target", "llama-server", "-j", jobs], "cmake build")
         built = next(build.rglob("bin/llama-server"), None)
         if built is None:
-            raise PeerUnavailable("the build finished without a bin/llama-server")
+            raise PeerUnavailableError("the build finished without a bin/llama-server")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(built, target)
     return target
@@ -86,20 +86,20 @@ def _fetch_source(version: str, tmp: Path, log) -> Path:  # type: ignore[no-unty
     _run([*pip, "--no-deps", "-q", "-d", str(tmp)], "pip download of the sdist")
     archive = next(tmp.glob("*.tar.gz"), None)
     if archive is None:
-        raise PeerUnavailable("pip downloaded no sdist")
+        raise PeerUnavailableError("pip downloaded no sdist")
     with tarfile.open(archive) as tar:
         members = [m for m in tar.getmembers() if "/vendor/llama.cpp/" in m.name]
         tar.extractall(tmp, members=members, filter="data")
     source = next(tmp.glob("*/vendor/llama.cpp"), None)
     if source is None:
-        raise PeerUnavailable("the sdist vendors no llama.cpp")
+        raise PeerUnavailableError("the sdist vendors no llama.cpp")
     return source
 
 
 def _run(command: list[str], what: str) -> None:
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise PeerUnavailable(f"{what} failed ({done.returncode}): {done.stderr.strip()[-800:]}")
+        raise PeerUnavailableError(f"{what} failed ({done.returncode}): {done.stderr.strip()[-800:]}")
 
 
 @dataclass(frozen=True)
@@ -132,16 +132,18 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], log, timeout: float 
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log.seek(0)
-            raise PeerUnavailable(f"llama-server exited: {log.read().decode(errors='replace')[-800:]}")
+            raise PeerUnavailableError(f"llama-server exited: {log.read().decode(errors='replace')[-800:]}")
         try:
             urllib.request.urlopen(url, timeout=2).close()  # 503 while loading raises
             return
         except OSError:
             time.sleep(0.2)
-    raise PeerUnavailable(f"llama-server not ready after {timeout} s")
+    raise PeerUnavailableError(f"llama-server not ready after {timeout} s")
 
 
-def complete(base: str, prompt: str, *, max_tokens: int, temperature: float, top_p: float, seed: int) -> PeerReply:
+def complete(
+    base: str, prompt: str, *, max_tokens: int, temperature: float, top_p: float, seed: int
+) -> PeerReply:
     """One streamed `/completion`: tokens generated and TTFT (first token's chunk)."""
     body = {
         "prompt": prompt,
@@ -173,7 +175,9 @@ def complete(base: str, prompt: str, *, max_tokens: int, temperature: float, top
     return PeerReply(tokens, ttft or time.perf_counter() - start)
 
 
-async def load(base: str, prompts: list[str], concurrency: int, **sampling: float) -> tuple[list[PeerReply], float]:
+async def load(
+    base: str, prompts: list[str], concurrency: int, **sampling: float
+) -> tuple[list[PeerReply], float]:
     """All prompts at a fixed concurrency (threads, like the gRPC bench's workers)."""
     queue: asyncio.Queue[str] = asyncio.Queue()
     for text in prompts:
@@ -191,13 +195,15 @@ async def load(base: str, prompts: list[str], concurrency: int, **sampling: floa
 
 def main() -> None:
     """`--build`: build or find the binary and print its path."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--build", action="store_true")
     args = parser.parse_args()
     if args.build:
         try:
             print(ensure_binary())
-        except PeerUnavailable as exc:
+        except PeerUnavailableError as exc:
             print(f"llama-server unavailable: {exc}")
             sys.exit(1)
 

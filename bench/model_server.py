@@ -233,9 +233,11 @@ def cpp_peer(model_path: str, threads: int, requests: int) -> list[Run]:
                     llama_server.load(base, [prompt(i) for i in range(count)], concurrency, **sampling)
                 )
                 tokens = sum(r.tokens for r in replies)
-                runs.append(Run("llama-server -np 16", concurrency, tokens, seconds, [r.ttft for r in replies]))
+                runs.append(
+                    Run("llama-server -np 16", concurrency, tokens, seconds, [r.ttft for r in replies])
+                )
                 _progress(runs[-1])
-    except llama_server.PeerUnavailable as exc:
+    except llama_server.PeerUnavailableError as exc:
         print(f"\nllama-server peer skipped: {exc}", flush=True)
     return runs
 
@@ -363,7 +365,10 @@ def report(title: str, runs: list[Run], ceiling: float = float("nan")) -> None:
     cpp = {r.concurrency: r for r in runs if r.name.startswith("llama-server")}
     for concurrency, r in sorted(cpp.items()):
         ours = next(o for o in runs if o.name == "server" and o.concurrency == concurrency)
-        print(f"concurrency {concurrency} vs llama-server -np 16: {ours.tok_s / r.tok_s:.2f}x (target at 16 >= 1.0x)")
+        print(
+            f"concurrency {concurrency} vs llama-server -np 16: {ours.tok_s / r.tok_s:.2f}x "
+            "(target at 16 >= 1.0x)"
+        )
     if ceiling == ceiling:  # not nan
         print(f"concurrency 16 / raw batch-16 ceiling: {c16.tok_s / ceiling:.2f} (target >= 0.85)")
 

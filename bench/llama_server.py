@@ -39,6 +39,7 @@ CMAKE_FLAGS = (
     "-DLLAMA_USE_PREBUILT_UI=OFF",  # and no download of it: the API is all the bench needs
     "-DLLAMA_OPENSSL=OFF",
     "-DLLAMA_CURL=OFF",
+    "-DBUILD_SHARED_LIBS=OFF",  # one self-contained binary: the build tree is not kept
 )
 
 

@@ -1,9 +1,10 @@
 """llama.cpp engine (the embedded default): a GGUF model on CPU through llama-cpp-python.
 
-Continuous batching: one background loop owns the context (`LlamaContext`) on a
-single-thread executor. At every token boundary it admits new sequences, frees finished
+Continuous batching: one engine thread (`StepThread`) owns the context (`LlamaContext`)
+and steps it back to back. At every token boundary it admits new sequences, frees finished
 or cancelled ones, and runs one step of the `BatchRunner`: one `llama_decode` with a token
-for every decoding sequence, then prompt chunks worth `prefill_chunk` tokens. A prefix
+for every decoding sequence, then prompt chunks worth `prefill_chunk` tokens; the step's
+tokens stream out on the event loop while the next step decodes. A prefix
 cache keeps the KV of recent prompts in spare sequence ids, so few-shot prompts and `n`
 candidates skip the shared part of their prefill.
 
@@ -19,12 +20,11 @@ where a prompt chunk starts; with prefill mixed into a decode call, with the bat
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import hashlib
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from model_server.detokenizer import ByteDetokenizer, IncrementalDetokenizer
 from model_server.engines.llamacpp_batch import (
@@ -36,11 +36,11 @@ from model_server.engines.llamacpp_batch import (
     RunnerState,
 )
 from model_server.engines.llamacpp_prefix import PrefixCache
+from model_server.engines.step_thread import StepThread
 from model_server.sampling import Sampler
 from model_server.types import ModelInfo, SamplingParams, TokenStep
 
 _log = logging.getLogger(__name__)
-_T = TypeVar("_T")
 
 DEFAULT_MODEL_NAME = "gemma-3-270m-q4_k_m"
 
@@ -122,14 +122,13 @@ class LlamaCppEngine:
         self._info = ModelInfo(
             model=name, engine="llamacpp", context_length=context_length, max_batch_size=max_batch_size
         )
-        self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="llamacpp")
         self._ctx: Any = None
         self._runner: BatchRunner | None = None
         self._observer: EngineObserver | None = None
-        self._inbox: list[_Request] = []
-        self._cancelled: list[_Request] = []
-        self._wake = asyncio.Event()
-        self._loop_task: asyncio.Task[None] | None = None
+        self._thread: StepThread[BatchSequence] = StepThread(
+            "llamacpp", step=self._step, busy=self._runner_busy, deliver=self._deliver_all
+        )
+        self._started = False
 
     @classmethod
     def from_settings(cls, settings: Any) -> LlamaCppEngine:
@@ -160,9 +159,10 @@ class LlamaCppEngine:
                 self._runner.observer = observer
 
     async def start(self) -> None:
-        """Loads the GGUF on the engine thread, then starts the batch loop."""
-        await self._run(self._load)
-        self._loop_task = asyncio.create_task(self._loop(), name="llamacpp-batch-loop")
+        """Starts the engine thread and loads the GGUF on it."""
+        self._thread.start(asyncio.get_running_loop())
+        self._started = True
+        await self._thread.call(self._load)
 
     def _load(self) -> None:
         from model_server.engines.llamacpp_context import LlamaContext  # pulls llama.cpp in
@@ -197,17 +197,14 @@ class LlamaCppEngine:
         )
 
     async def stop(self) -> None:
-        """Stops the batch loop, frees the context and the engine thread."""
-        if self._loop_task:
-            self._loop_task.cancel()
-            await asyncio.gather(self._loop_task, return_exceptions=True)
+        """Frees the context on the engine thread, then ends the thread."""
+        if not self._started:
+            return
         ctx, self._ctx = self._ctx, None
         if ctx is not None:
-            await self._run(ctx.close)
-        self._executor.shutdown(wait=True)
-
-    async def _run(self, fn: Callable[..., _T], *args: Any) -> _T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+            self._runner = None  # the thread steps nothing more
+            await self._thread.call(ctx.close)
+        await self._thread.stop()
 
     def tokenize(self, text: str, *, add_special: bool) -> list[int]:
         """Token ids (BOS added when `add_special`)."""
@@ -220,12 +217,12 @@ class LlamaCppEngine:
     async def state(self) -> RunnerState:
         """Sequences, slots and prefix-cache counts, read on the engine thread."""
         assert self._runner is not None, "engine not started"
-        return await self._run(self._runner.state)
+        return await self._thread.call(self._runner.state)
 
     async def kv_sequences(self) -> list[int]:
         """Sequence ids that hold KV cells (running slots and cache entries)."""
         n_seq = self._info.max_batch_size + self._cache_entries + 1
-        return await self._run(lambda: [i for i in range(n_seq) if self._ctx.max_position(i) >= 0])
+        return await self._thread.call(lambda: [i for i in range(n_seq) if self._ctx.max_position(i) >= 0])
 
     async def generate(
         self, prompt_ids: Sequence[int], params: SamplingParams, *, seed: int | None
@@ -233,8 +230,7 @@ class LlamaCppEngine:
         """Joins the running batch at the next token boundary and streams its tokens."""
         seq = _Request(list(prompt_ids), params, Sampler(params, seed))
         seq.out = asyncio.Queue()
-        self._inbox.append(seq)
-        self._wake.set()
+        self._thread.submit(seq)
         try:
             while True:
                 item = await seq.out.get()
@@ -244,32 +240,18 @@ class LlamaCppEngine:
                     raise item
                 yield item
         finally:
-            if not seq.finished:  # closed early: the loop frees its slot and KV next
-                self._cancelled.append(seq)
-                self._wake.set()
-
-    async def _loop(self) -> None:
-        while True:
-            inbox, self._inbox = self._inbox, []
-            cancelled, self._cancelled = self._cancelled, []
-            if not (inbox or cancelled or self._runner_busy()):
-                self._wake.clear()
-                await self._wake.wait()
-                continue
-            try:
-                results = await self._run(self._step, inbox, cancelled)
-            except Exception as exc:  # a failed step fails its sequences, not the server
-                _log.exception("engine step failed")
-                results = [(s, exc) for s in inbox]
-            for seq, item in results:
-                self._deliver(seq, item)
+            if not seq.finished:  # closed early: the next step frees its slot and KV
+                self._thread.cancel(seq)
 
     def _runner_busy(self) -> bool:
         return self._runner is not None and self._runner.busy
 
-    def _step(self, inbox: list[_Request], cancelled: list[_Request]) -> list[Result]:
+    def _step(
+        self, inbox: list[BatchSequence], cancelled: list[BatchSequence]
+    ) -> list[tuple[BatchSequence, Any]]:
         runner = self._runner
-        assert runner is not None
+        if runner is None:
+            raise RuntimeError("engine stopped")
         failed: list[Result] = []
         for seq in inbox:
             try:
@@ -279,13 +261,23 @@ class LlamaCppEngine:
                 failed.append((seq, exc))
         for seq in cancelled:  # after submitting: one may have been cancelled in the inbox
             runner.release(seq)
-        return failed + runner.step()
+        # whether a token is a sequence's last is read here, on the engine thread: by the
+        # time the event loop delivers it, later steps may have run
+        return [
+            (seq, item if isinstance(item, BaseException) else (item, seq.finished))
+            for seq, item in [*failed, *runner.step()]
+        ]
 
-    def _deliver(self, seq: BatchSequence, item: TokenStep | BaseException) -> None:
-        assert isinstance(seq, _Request)
-        seq.out.put_nowait(item)
-        if seq.finished and not isinstance(item, BaseException):
-            seq.out.put_nowait(None)
+    def _deliver_all(self, results: list[tuple[BatchSequence, Any]]) -> None:
+        for seq, item in results:
+            assert isinstance(seq, _Request)
+            if isinstance(item, BaseException):
+                seq.out.put_nowait(item)
+                continue
+            token, last = item
+            seq.out.put_nowait(token)
+            if last:
+                seq.out.put_nowait(None)
 
     async def score(self, prompt_ids: Sequence[int], continuations: Sequence[Sequence[int]]) -> list[float]:
         """Sums each continuation's token log-probabilities after the (shared) prompt."""
@@ -293,4 +285,4 @@ class LlamaCppEngine:
         assert runner is not None, "engine not started"
         scratch = self._info.max_batch_size + self._cache_entries
         conts = [list(c) for c in continuations]
-        return await self._run(runner.score, list(prompt_ids), conts, scratch)
+        return await self._thread.call(runner.score, list(prompt_ids), conts, scratch)

@@ -60,7 +60,7 @@ def ensure_binary(log=sys.stderr) -> Path:  # type: ignore[no-untyped-def]
         PeerUnavailableError: no cmake, the sdist could not be fetched, or the build failed.
     """
     target = cache_dir() / "llama-server"
-    if target.is_file():
+    if target.is_file() and _runs(target):
         return target
     if not shutil.which("cmake"):
         raise PeerUnavailableError("cmake is not installed")
@@ -78,6 +78,12 @@ def ensure_binary(log=sys.stderr) -> Path:  # type: ignore[no-untyped-def]
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(built, target)
     return target
+
+
+def _runs(binary: Path) -> bool:
+    """True when the cached binary starts (a stale or half-built one is rebuilt)."""
+    done = subprocess.run([str(binary), "--version"], capture_output=True, check=False, timeout=60)
+    return done.returncode == 0
 
 
 def _fetch_source(version: str, tmp: Path, log) -> Path:  # type: ignore[no-untyped-def]

@@ -149,7 +149,7 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], log, timeout: float 
 
 
 def complete(
-    base: str, prompt: str, *, max_tokens: int, temperature: float, top_p: float, seed: int
+    base: str, prompt: str, *, max_tokens: int, temperature: float, top_p: float, top_k: int, seed: int
 ) -> PeerReply:
     """One streamed `/completion`: tokens generated and TTFT (first token's chunk)."""
     body = {
@@ -157,7 +157,7 @@ def complete(
         "n_predict": max_tokens,
         "temperature": temperature,
         "top_p": top_p,
-        "top_k": 0,  # ours applies no top-k by default
+        "top_k": top_k,  # 0: none, as ours
         "min_p": 0.0,  # llama-server's default 0.05 would cut the nucleus ours keeps
         "repeat_penalty": 1.0,
         "seed": seed,

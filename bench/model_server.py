@@ -52,6 +52,9 @@ from searchlm.model.v1 import model_service_pb2_grpc as pb_grpc  # noqa: E402
 from tests.integration.harness import start_server  # noqa: E402
 
 MAX_TOKENS = 64
+# Sampling of every measured request, ours and the peers' (`--top-k` sets TOP_K for the run).
+TEMPERATURE, TOP_P, SEED = 0.8, 0.95, 1
+TOP_K = 0
 PREFIX = "SEARCHLM_MODEL_SERVER_"
 TOPICS = ["한글", "서울", "김치", "태권도", "한강", "경복궁", "부산", "제주도"]
 
@@ -92,7 +95,7 @@ class Run:
 
 
 def _sampling() -> SamplingParams:
-    return SamplingParams(max_tokens=MAX_TOKENS, temperature=0.8, top_p=0.95, seed=1)
+    return SamplingParams(max_tokens=MAX_TOKENS, temperature=TEMPERATURE, top_p=TOP_P, top_k=TOP_K, seed=SEED)
 
 
 async def direct(settings: ModelServerSettings, requests: int) -> Run:
@@ -144,7 +147,9 @@ async def served(target: str, concurrency: int, requests: int) -> Run:
 
 
 async def _served_one(stub: pb_grpc.ModelServiceStub, i: int) -> tuple[int, float]:
-    sampling = pb.SamplingParams(max_tokens=MAX_TOKENS, temperature=0.8, top_p=0.95, seed=1)
+    sampling = pb.SamplingParams(
+        max_tokens=MAX_TOKENS, temperature=TEMPERATURE, top_p=TOP_P, top_k=TOP_K, seed=SEED
+    )
     start, ttft, tokens = time.perf_counter(), 0.0, 0
     async for event in stub.GenerateStream(
         pb.GenerateStreamRequest(prompt=prompt(i), sampling=sampling), timeout=600
@@ -220,7 +225,13 @@ async def _peer_load(port: int, concurrency: int, requests: int) -> Run:
 
 def cpp_peer(model_path: str, threads: int, requests: int) -> list[Run]:
     """llama.cpp's `llama-server -np 16` at concurrency 1, 4 and 16; [] with the reason if unavailable."""
-    sampling = {"max_tokens": MAX_TOKENS, "temperature": 0.8, "top_p": 0.95, "seed": 1}
+    sampling = {
+        "max_tokens": MAX_TOKENS,
+        "temperature": TEMPERATURE,
+        "top_p": TOP_P,
+        "top_k": TOP_K,
+        "seed": SEED,
+    }
     runs = []
     try:
         with llama_server.running(
@@ -243,7 +254,14 @@ def cpp_peer(model_path: str, threads: int, requests: int) -> list[Run]:
 
 
 def _peer_one(port: int, i: int) -> int:
-    body = {"prompt": prompt(i), "max_tokens": MAX_TOKENS, "temperature": 0.8, "top_p": 0.95, "seed": 1}
+    body = {
+        "prompt": prompt(i),
+        "max_tokens": MAX_TOKENS,
+        "temperature": TEMPERATURE,
+        "top_p": TOP_P,
+        "top_k": TOP_K,
+        "seed": SEED,
+    }
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/v1/completions",
         data=json.dumps(body).encode(),
@@ -402,8 +420,16 @@ def main() -> None:
         default="llama-server,llama_cpp.server",
         help="llama.cpp peers to measure (comma-separated; empty for none)",
     )
+    parser.add_argument(
+        "--top-k", type=int, default=0, help="top-k of every request, ours and the peers' (0: none)"
+    )
     args = parser.parse_args()
-    print(f"# model server benchmark: {MAX_TOKENS}-token outputs, {args.threads} threads")
+    global TOP_K
+    TOP_K = args.top_k
+    print(
+        f"# model server benchmark: {MAX_TOKENS}-token outputs, {args.threads} threads, temperature "
+        f"{TEMPERATURE}, top-p {TOP_P}, top-k {TOP_K or 'off'}"
+    )
     for engine in args.engine.split(","):
         modes = [False, True] if args.fast_mode and engine == "llamacpp" else [False]
         for fast in modes:

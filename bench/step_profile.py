@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -125,7 +126,7 @@ def main() -> None:
             stderr=subprocess.PIPE,
         )
         run = asyncio.run(served(server.target, 16, args.requests))
-        recorder.terminate()
+        recorder.send_signal(signal.SIGINT)  # py-spy writes its output on Ctrl-C
         _, err = recorder.communicate(timeout=60)
         if not raw.exists() or raw.stat().st_size == 0:
             raise SystemExit(f"py-spy wrote nothing: {err.decode(errors='replace')[-500:]}")

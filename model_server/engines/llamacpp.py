@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,8 +38,6 @@ from model_server.engines.llamacpp_prefix import PrefixCache
 from model_server.engines.step_thread import StepThread
 from model_server.sampling import Sampler
 from model_server.types import ModelInfo, SamplingParams, TokenStep
-
-_log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_NAME = "gemma-3-270m-q4_k_m"
 

@@ -30,31 +30,37 @@ from bench.model_server import PREFIX, _env, served  # noqa: E402
 from model_server.settings import ModelServerSettings  # noqa: E402
 from tests.integration.harness import start_server  # noqa: E402
 
-# First match wins; a frame is "function (file)" in py-spy's raw output.
-BUCKETS = (
-    ("llama_decode (native)", ("llama_decode",)),
+# First match wins; a bucket matches a stack holding every one of its needles (a frame is
+# "function (file)" in py-spy's raw output).
+BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("llama_decode: decode steps", ("BatchRunner._decode", "LlamaContext.decode")),
+    ("llama_decode: prompt chunks (prefill)", ("BatchRunner._prefill", "LlamaContext.decode")),
+    ("llama_decode: scoring", ("LlamaContext.decode",)),
     ("sampling (numpy over the vocabulary)", ("sampling.py",)),
     ("prefix cache", ("llamacpp_prefix.py",)),
-    ("runner bookkeeping (batching, logits views)", ("llamacpp_batch.py", "llamacpp_context.py")),
-    ("engine loop hand-off (executor, wake-ups)", ("engines/llamacpp.py",)),
-    ("detokenising and stop matching", ("detokenizer.py", "stops.py")),
-    ("runtime (candidates, metrics)", ("runtime.py", "metrics.py", "scheduler.py")),
-    ("servicer and protobuf conversion", ("servicer.py", "convert.py", "validation.py")),
-    ("gRPC (aio server, interceptors)", ("grpc", "interceptor")),
-    ("idle (waiting for work)", ("select (selectors.py)", "wait (threading.py)", "_worker (concurrent")),
+    ("runner bookkeeping (batching, logits views)", ("llamacpp_batch.py",)),
+    ("hand-off to the event loop", ("step_thread.py", "call_soon_threadsafe")),
+    ("detokenising and stop matching", ("detokenizer.py",)),
+    ("detokenising and stop matching", ("stops.py",)),
+    ("runtime (candidates, metrics)", ("runtime.py",)),
+    ("runtime (candidates, metrics)", ("metrics.py",)),
+    ("servicer and protobuf conversion", ("servicer.py",)),
+    ("servicer and protobuf conversion", ("convert.py",)),
+    ("gRPC (aio server, interceptors)", ("grpc",)),
     ("asyncio event loop", ("asyncio",)),
 )
+IDLE = "idle (waiting for work)"
+# Innermost frames of a thread that waits: the event loop's select, a lock or event wait.
+IDLE_FRAMES = ("select (selectors.py)", "wait (threading.py)", "_worker (concurrent")
 
 
 def bucket(stack: str) -> str:
     """The bucket of one collapsed stack (frames joined by ';', innermost last)."""
     frames = stack.split(";")
+    if any(n in frames[-1] for n in IDLE_FRAMES):
+        return IDLE
     for name, needles in BUCKETS:
-        if name.startswith("idle"):
-            if any(n in frames[-1] for n in needles):  # idle only where the innermost frame waits
-                return name
-            continue
-        if any(n in frame for frame in frames for n in needles):
+        if all(any(n in frame for frame in frames) for n in needles):
             return name
     return "other"
 
@@ -67,13 +73,14 @@ def summarise(raw: Path) -> dict[str, Counter[str]]:
         if not stack:
             continue
         thread, _, frames = stack.partition(";")
-        threads[thread][bucket(frames)] += int(count)
+        native = "_poll_wrapper" in thread  # gRPC's poller: native code, no Python frames
+        threads[thread]["gRPC poller (native code, opaque here)" if native else bucket(frames)] += int(count)
     return threads
 
 
 def role(counts: Counter[str]) -> str:
     """Names a thread by what it does."""
-    if counts["llama_decode (native)"]:
+    if counts["llama_decode: decode steps"] or counts["llama_decode: prompt chunks (prefill)"]:
         return "engine thread"
     if counts["gRPC (aio server, interceptors)"] or counts["asyncio event loop"]:
         return "event-loop thread"
@@ -84,7 +91,7 @@ def report(threads: dict[str, Counter[str]]) -> None:
     """Prints each busy thread's shares."""
     for thread, counts in sorted(threads.items(), key=lambda kv: -sum(kv[1].values())):
         total = sum(counts.values())
-        busy = total - counts["idle (waiting for work)"]
+        busy = total - counts[IDLE]
         if total < 20 or busy == 0:
             continue
         print(f"\n### {role(counts)} ({thread}): {total} samples, busy {100 * busy / total:.1f} %\n")

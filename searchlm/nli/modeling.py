@@ -8,7 +8,6 @@ fp16. :func:`load_cross_encoder` combines the two.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 from transformers import BertConfig, BertModel
 
+from searchlm.files import file_sha256
 from searchlm.nli.e5_bin import E5Image, default_model_path, read_e5_image
 from searchlm.nli.types import LABELS
 
@@ -60,15 +60,6 @@ class ArtefactConfig:
     num_layers: int = 0
     head_dropout: float = 0.1
     extra: dict[str, object] = field(default_factory=dict)
-
-
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 22), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def bert_config(image: E5Image) -> BertConfig:

@@ -24,8 +24,8 @@ def decode_ceiling(settings: ModelServerSettings, batch: int = 16, steps: int = 
     greedy argmax only: no sampling, no scheduling, no gRPC. The ratio of the two bounds any
     concurrency-16 against one-at-a-time figure on this machine.
     """
-    from model_server.engines.llamacpp import packaged_gguf
     from model_server.engines.llamacpp_context import LlamaContext
+    from searchlm.files import packaged_gguf
 
     path = Path(settings.model_path) if settings.model_path else packaged_gguf()
     n_seq = batch + 1

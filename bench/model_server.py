@@ -358,7 +358,7 @@ def bench_engine(
 
 
 def _packaged_gguf() -> Path:
-    from model_server.engines.llamacpp import packaged_gguf
+    from searchlm.files import packaged_gguf
 
     return packaged_gguf()
 

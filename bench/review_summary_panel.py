@@ -59,11 +59,14 @@ class _NoLm:
         raise UpstreamUnavailableError("no model server in this benchmark run")
         yield  # pragma: no cover
 
-    async def score(self, prompt: str, continuations: Sequence[str]) -> list[LmScore]:
+    async def score(self, prompt: str, continuations: Sequence[str], *, adapter: str = "") -> list[LmScore]:
         raise UpstreamUnavailableError("no model server in this benchmark run")
 
     async def count_tokens(self, text: str) -> int:
         return len(text)
+
+    async def adapters(self) -> tuple[str, ...]:
+        return ()
 
     async def close(self) -> None:
         return None

@@ -29,6 +29,7 @@ def build_runtime(settings: ModelServerSettings, registry: CollectorRegistry) ->
         max_stop_sequences=settings.max_stop_sequences,
         max_stop_length=settings.max_stop_length,
         max_continuations=settings.max_continuations,
+        max_choices=settings.max_choices,
     )
     return ModelRuntime(
         engine=engine, limits=limits, max_waiting=settings.max_waiting, observer=ModelServerMetrics(registry)

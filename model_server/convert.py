@@ -41,6 +41,7 @@ def raw_sampling(msg: pb.SamplingParams) -> RawSampling:
         stop=tuple(msg.stop),
         n=msg.n,
         logprobs=msg.logprobs,
+        choices=tuple(msg.choices),
     )
 
 
@@ -49,7 +50,9 @@ def generation_request(
 ) -> GenerationRequest:
     """Builds a validated domain request (raises InvalidRequestError naming the field)."""
     sampling = validate_sampling(raw_sampling(msg.sampling), limits)
-    return GenerationRequest(prompt=msg.prompt, sampling=sampling, request_id=context.request_id())
+    return GenerationRequest(
+        prompt=msg.prompt, sampling=sampling, request_id=context.request_id(), adapter=msg.adapter
+    )
 
 
 def _logprobs(pairs: tuple[tuple[int, float], ...]) -> list[pb.TokenLogprob]:
@@ -119,4 +122,9 @@ def model_info(info: ModelInfo, limits: Limits) -> pb.GetModelInfoResponse:
         max_tokens_limit=limits.max_tokens_limit,
         max_candidates=limits.max_candidates,
         device=info.device,
+        adapters=[
+            pb.AdapterInfo(name=a.name, base_model=a.base_model, rank=a.rank, alpha=a.alpha, task=a.task)
+            for a in info.adapters
+        ],
+        max_choices=limits.max_choices,
     )

@@ -188,38 +188,54 @@ class ModelRuntime:
             OverloadedError: the admission queue is full.
         """
         prompt_ids = self._prompt_ids(request.prompt)
+        self._check_adapter(request.adapter)
+        params = self._with_choice_tokens(request.sampling)
         clock = _Clock()
         async with self._scheduler.slot(context.remaining()):
             clock.admitted = time.perf_counter()
-            candidates = [
-                _Candidate(index=i, stops=StopMatcher(request.sampling.stop))
-                for i in range(request.sampling.n)
-            ]
-            async for delta in self._run_candidates(prompt_ids, request.sampling, candidates, clock):
+            candidates = [_Candidate(index=i, stops=StopMatcher(params.stop)) for i in range(params.n)]
+            async for delta in self._run_candidates(prompt_ids, params, request.adapter, candidates, clock):
                 yield delta
         yield self._end(candidates, len(prompt_ids), clock)
+
+    def _check_adapter(self, adapter: str) -> None:
+        if adapter and adapter not in {a.name for a in self.info.adapters}:
+            served = ", ".join(a.name for a in self.info.adapters) or "none"
+            raise InvalidRequestError("adapter", f"unknown adapter {adapter!r}; served adapters: {served}")
+
+    def _with_choice_tokens(self, params: SamplingParams) -> SamplingParams:
+        """Spells the choices with the served tokenizer; caps max_tokens at the longest + end."""
+        if not params.choices:
+            return params
+        spelled = tuple(tuple(self._engine.tokenize(c, add_special=False)) for c in params.choices)
+        for i, tokens in enumerate(spelled):
+            if not tokens:
+                raise InvalidRequestError(f"sampling.choices[{i}]", "has no tokens")
+        longest = max(len(t) for t in spelled) + 1  # + the end-of-sequence token
+        return dataclasses.replace(params, choice_tokens=spelled, max_tokens=min(params.max_tokens, longest))
 
     async def _run_candidates(
         self,
         prompt_ids: list[int],
         params: SamplingParams,
+        adapter: str,
         candidates: list[_Candidate],
         clock: _Clock,
     ) -> AsyncIterator[TextDelta]:
         base_seed = params.seed if params.seed is not None else random.getrandbits(63)
-        if len(candidates) == 1:
-            async for delta in self._run_one(prompt_ids, params, candidates[0], base_seed, clock):
+        runs = [self._run_one(prompt_ids, params, adapter, c, base_seed + c.index, clock) for c in candidates]
+        if len(runs) == 1:
+            async for delta in runs[0]:
                 yield delta
             return
-        async for delta in _merge(
-            [self._run_one(prompt_ids, params, c, base_seed + c.index, clock) for c in candidates]
-        ):
+        async for delta in _merge(runs):
             yield delta
 
     async def _run_one(
         self,
         prompt_ids: list[int],
         params: SamplingParams,
+        adapter: str,
         cand: _Candidate,
         seed: int,
         clock: _Clock,
@@ -228,7 +244,7 @@ class ModelRuntime:
         effective = _with_max_tokens(params, budget)
         detok = self._engine.new_detokenizer()
         pending: list[tuple[int, float]] = []
-        steps = self._engine.generate(prompt_ids, effective, seed=seed)
+        steps = self._engine.generate(prompt_ids, effective, seed=seed, adapter=adapter)
         try:
             async for step in steps:
                 self._tick(clock)
@@ -292,20 +308,23 @@ class ModelRuntime:
         )
         return StreamEnd(candidates=results, usage=usage)
 
-    async def score(self, prompt: str, continuations: Sequence[str]) -> tuple[int, list[ContinuationScore]]:
-        """Log-probability of each continuation given the prompt.
+    async def score(
+        self, prompt: str, continuations: Sequence[str], *, adapter: str = ""
+    ) -> tuple[int, list[ContinuationScore]]:
+        """Log-probability of each continuation given the prompt (under `adapter` if named).
 
         Returns:
             The prompt's token count and one score per continuation, in order.
         """
         prompt_ids = self._prompt_ids(prompt)
+        self._check_adapter(adapter)
         validate_continuations(list(continuations), self.limits)
         cont_ids = [self._engine.tokenize(c, add_special=False) for c in continuations]
         for i, ids in enumerate(cont_ids):
             if len(prompt_ids) + len(ids) > self.info.context_length:
                 raise InvalidRequestError(f"continuations[{i}]", "prompt + continuation exceed the context")
         async with self._scheduler.slot(context.remaining()):
-            sums = await self._engine.score(prompt_ids, cont_ids)
+            sums = await self._engine.score(prompt_ids, cont_ids, adapter=adapter)
         scores = [
             ContinuationScore(index=i, logprob=s, num_tokens=len(cont_ids[i])) for i, s in enumerate(sums)
         ]

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from model_server.constraints import ChoiceConstraint
 from model_server.types import SamplingParams
 
 # Top-k widens its window of logits below the maximum in these steps (the last takes all).
@@ -102,11 +103,13 @@ class Sampler:
     Args:
         params: Validated sampling parameters.
         seed: Seed for this sequence (candidates of one request get different seeds).
+        eos: The engine's end-of-sequence ids; needed only by `params.choice_tokens`.
     """
 
-    def __init__(self, params: SamplingParams, seed: int | None) -> None:
+    def __init__(self, params: SamplingParams, seed: int | None, eos: Iterable[int] = ()) -> None:
         self._params = params
         self._rng = np.random.default_rng(seed)
+        self._constraint = ChoiceConstraint(params.choice_tokens, eos) if params.choice_tokens else None
 
     def sample(self, logits: np.ndarray, seen: Iterable[int]) -> tuple[int, float]:
         """Chooses the next token.
@@ -116,11 +119,23 @@ class Sampler:
             seen: Token ids the repetition penalty applies to (prompt and output).
 
         Returns:
-            The token id and its log-probability under the temperature-scaled distribution.
+            The token id and its log-probability under the temperature-scaled distribution
+            (renormalised over the allowed tokens when choices constrain the sequence).
         """
         p = self._params
-        work = logits.astype(np.float32, copy=p.repetition_penalty != 1.0)  # penalty edits in place
+        constraint = self._constraint
+        if constraint is None:
+            work = logits.astype(np.float32, copy=p.repetition_penalty != 1.0)  # penalty edits in place
+        else:
+            work = constraint.mask(logits)
         apply_repetition_penalty(work, seen, p.repetition_penalty)
+        token, logprob = self._choose(work)
+        if constraint is not None:
+            constraint.advance(token)
+        return token, logprob
+
+    def _choose(self, work: np.ndarray) -> tuple[int, float]:
+        p = self._params
         if p.greedy:
             token = int(np.argmax(work))
             return token, float(work[token]) - logsumexp(work)

@@ -36,7 +36,9 @@ class ModelServicer(pb_grpc.ModelServiceServicer):
 
     async def Score(self, request: pb.ScoreRequest, context: grpc.aio.ServicerContext) -> pb.ScoreResponse:
         """Continuation log-probabilities."""
-        prompt_tokens, scores = await self._runtime.score(request.prompt, list(request.continuations))
+        prompt_tokens, scores = await self._runtime.score(
+            request.prompt, list(request.continuations), adapter=request.adapter
+        )
         return convert.score_response(prompt_tokens, scores)
 
     async def CountTokens(

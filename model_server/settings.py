@@ -57,3 +57,10 @@ class ModelServerSettings(ServerSettings):
     """Longest stop sequence in characters."""
     max_continuations: int = 32
     """Most continuations per Score request."""
+    max_choices: int = 64
+    """Most choices a Generate request may constrain its completion to."""
+    adapters_dir: str = "packaged"
+    """LoRA adapters loaded at start: a folder of GGUF LoRA files (name = file stem; llamacpp and
+    transformers engines), "packaged" for the adapters shipped in model_server/adapters when the
+    packaged Gemma 3 270M is served (none otherwise), or empty for none. An adapter tuned on
+    another base model stops the server at start."""

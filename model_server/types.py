@@ -28,6 +28,9 @@ class SamplingParams:
         stop: Stop sequences, matched on text across token boundaries.
         n: Number of candidates.
         logprobs: Whether to report each generated token's log-probability.
+        choices: Allowed completions; empty means unconstrained.
+        choice_tokens: The choices as the served tokenizer spells them (filled by the
+            runtime, read by the sampler's constraint).
     """
 
     max_tokens: int = 128
@@ -39,6 +42,8 @@ class SamplingParams:
     stop: tuple[str, ...] = ()
     n: int = 1
     logprobs: bool = False
+    choices: tuple[str, ...] = ()
+    choice_tokens: tuple[tuple[int, ...], ...] = ()
 
     @property
     def greedy(self) -> bool:
@@ -54,11 +59,13 @@ class GenerationRequest:
         prompt: Prompt text.
         sampling: Decoding parameters.
         request_id: Correlation id for logs and metrics.
+        adapter: LoRA adapter name; empty means the base model.
     """
 
     prompt: str
     sampling: SamplingParams = field(default_factory=SamplingParams)
     request_id: str = ""
+    adapter: str = ""
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,27 @@ class ContinuationScore:
 
 
 @dataclass(frozen=True)
+class AdapterInfo:
+    """A LoRA adapter loaded next to the base model.
+
+    Attributes:
+        name: Name requests use (the file's stem).
+        base_model: Base model it was tuned on.
+        rank: LoRA rank.
+        alpha: LoRA alpha (the update is scaled by alpha / rank).
+        task: Task it was tuned for.
+        path: File it was loaded from.
+    """
+
+    name: str
+    base_model: str
+    rank: int
+    alpha: float
+    task: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True)
 class ModelInfo:
     """What the server serves."""
 
@@ -162,3 +190,4 @@ class ModelInfo:
     pipeline_parallel_size: int = 1
     max_batch_size: int = 1
     device: str = "cpu"
+    adapters: tuple[AdapterInfo, ...] = ()

@@ -26,6 +26,8 @@ class Limits:
     max_stop_length: int = 64
     max_continuations: int = 32
     max_prompt_chars: int = 200_000
+    max_choices: int = 64
+    max_choice_chars: int = 256
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class RawSampling:
     stop: tuple[str, ...] = ()
     n: int = 0
     logprobs: bool = False
+    choices: tuple[str, ...] = ()
 
 
 def _finite(field: str, value: float) -> float:
@@ -117,6 +120,21 @@ def _seed(raw: RawSampling) -> int | None:
     return raw.seed
 
 
+def _choices(raw: RawSampling, limits: Limits) -> tuple[str, ...]:
+    if len(raw.choices) > limits.max_choices:
+        raise InvalidRequestError(
+            "sampling.choices", f"at most {limits.max_choices} choices, got {len(raw.choices)}"
+        )
+    for i, choice in enumerate(raw.choices):
+        if not choice:
+            raise InvalidRequestError(f"sampling.choices[{i}]", "must not be empty")
+        if len(choice) > limits.max_choice_chars:
+            raise InvalidRequestError(
+                f"sampling.choices[{i}]", f"longer than {limits.max_choice_chars} characters"
+            )
+    return tuple(dict.fromkeys(raw.choices))  # duplicates add nothing to the set
+
+
 def validate_sampling(raw: RawSampling, limits: Limits) -> SamplingParams:
     """Validates raw sampling fields and fills defaults.
 
@@ -133,6 +151,7 @@ def validate_sampling(raw: RawSampling, limits: Limits) -> SamplingParams:
         stop=_stop(raw, limits),
         n=_n(raw, limits),
         logprobs=raw.logprobs,
+        choices=_choices(raw, limits),
     )
 
 

@@ -50,19 +50,24 @@ def generate(
     temperature: float = 0.0,
     top_p: float = 1.0,
     stop: Annotated[list[str] | None, typer.Option(help="stop sequence (repeatable)")] = None,
+    choice: Annotated[list[str] | None, typer.Option(help="allowed completion (repeatable)")] = None,
+    adapter: Annotated[str, typer.Option(help="LoRA adapter the server lists (see `info`)")] = "",
     stream: bool = True,
     target: Target = "localhost:50051",
     timeout: Timeout = 60.0,
 ) -> None:
     """Generate text from the model server (streams by default)."""
-    sampling = pb.SamplingParams(max_tokens=max_tokens, temperature=temperature, top_p=top_p, stop=stop or [])
+    sampling = pb.SamplingParams(
+        max_tokens=max_tokens, temperature=temperature, top_p=top_p, stop=stop or [], choices=choice or []
+    )
     stub = pb_grpc.ModelServiceStub(_channel(target))
     try:
         if not stream:
-            _print(stub.Generate(pb.GenerateRequest(prompt=prompt, sampling=sampling), timeout=timeout))
+            request = pb.GenerateRequest(prompt=prompt, sampling=sampling, adapter=adapter)
+            _print(stub.Generate(request, timeout=timeout))
             return
         for event in stub.GenerateStream(
-            pb.GenerateStreamRequest(prompt=prompt, sampling=sampling), timeout=timeout
+            pb.GenerateStreamRequest(prompt=prompt, sampling=sampling, adapter=adapter), timeout=timeout
         ):
             if event.HasField("delta"):
                 sys.stdout.write(event.delta.text)
@@ -80,15 +85,16 @@ def generate(
 
 @app.command()
 def score(
-    prompt: str, continuations: list[str], target: Target = "localhost:50051", timeout: Timeout = 60.0
+    prompt: str,
+    continuations: list[str],
+    adapter: Annotated[str, typer.Option(help="LoRA adapter the server lists (see `info`)")] = "",
+    target: Target = "localhost:50051",
+    timeout: Timeout = 60.0,
 ) -> None:
     """Log-probability of each continuation given the prompt."""
+    request = pb.ScoreRequest(prompt=prompt, continuations=continuations, adapter=adapter)
     try:
-        _print(
-            pb_grpc.ModelServiceStub(_channel(target)).Score(
-                pb.ScoreRequest(prompt=prompt, continuations=continuations), timeout=timeout
-            )
-        )
+        _print(pb_grpc.ModelServiceStub(_channel(target)).Score(request, timeout=timeout))
     except grpc.RpcError as exc:
         _fail(exc)
 

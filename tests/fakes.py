@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 
 from model_server.detokenizer import ByteDetokenizer, IncrementalDetokenizer
-from model_server.types import ModelInfo, SamplingParams, TokenStep
+from model_server.types import AdapterInfo, ModelInfo, SamplingParams, TokenStep
 
 BOS = 256
 EOS = 257
@@ -27,6 +27,7 @@ class ByteEngine:
         max_batch_size: int = 1,
         delay: float = 0.0,
         eos: bool = True,
+        adapters: Sequence[str] = (),
     ) -> None:
         self.reply = reply.encode()
         self.delay = delay
@@ -34,8 +35,14 @@ class ByteEngine:
         self.live = 0
         self.started = 0
         self.closed = 0
+        self.adapter_calls: list[str] = []
+        self.params: list[SamplingParams] = []
         self._info = ModelInfo(
-            model="byte-fake", engine="fake", context_length=context_length, max_batch_size=max_batch_size
+            model="byte-fake",
+            engine="fake",
+            context_length=context_length,
+            max_batch_size=max_batch_size,
+            adapters=tuple(AdapterInfo(name=a, base_model="byte-fake", rank=4, alpha=8.0) for a in adapters),
         )
 
     @property
@@ -55,8 +62,10 @@ class ByteEngine:
         return ByteDetokenizer(lambda t: bytes([t]) if t < 256 else b"")
 
     async def generate(
-        self, prompt_ids: Sequence[int], params: SamplingParams, *, seed: int | None
+        self, prompt_ids: Sequence[int], params: SamplingParams, *, seed: int | None, adapter: str = ""
     ) -> AsyncIterator[TokenStep]:
+        self.adapter_calls.append(adapter)
+        self.params.append(params)
         self.live += 1
         self.started += 1
         try:
@@ -73,5 +82,8 @@ class ByteEngine:
             self.live -= 1
             self.closed += 1
 
-    async def score(self, prompt_ids: Sequence[int], continuations: Sequence[Sequence[int]]) -> list[float]:
+    async def score(
+        self, prompt_ids: Sequence[int], continuations: Sequence[Sequence[int]], *, adapter: str = ""
+    ) -> list[float]:
+        self.adapter_calls.append(adapter)
         return [-0.5 * len(c) for c in continuations]

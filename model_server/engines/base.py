@@ -38,15 +38,19 @@ class Engine(Protocol):
         ...
 
     def generate(
-        self, prompt_ids: Sequence[int], params: SamplingParams, *, seed: int | None
+        self, prompt_ids: Sequence[int], params: SamplingParams, *, seed: int | None, adapter: str = ""
     ) -> AsyncIterator[TokenStep]:
         """Generates one sequence, one token per item, until EOS or `params.max_tokens`.
 
-        Closing the iterator early (cancellation, stop sequence) must free the sequence's
-        engine slot at once.
+        `adapter` names one of `info.adapters` (the runtime has checked it); empty runs the
+        base model. `params.choice_tokens`, when set, must be enforced (the shared `Sampler`
+        does it). Closing the iterator early (cancellation, stop sequence) must free the
+        sequence's engine slot at once.
         """
         ...
 
-    async def score(self, prompt_ids: Sequence[int], continuations: Sequence[Sequence[int]]) -> list[float]:
+    async def score(
+        self, prompt_ids: Sequence[int], continuations: Sequence[Sequence[int]], *, adapter: str = ""
+    ) -> list[float]:
         """Sum of log-probabilities of each continuation's tokens given the prompt."""
         ...

@@ -16,6 +16,7 @@ import logging
 import os
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ import torch.nn.functional as tnf
 from transformers import AutoModelForCausalLM, AutoTokenizer, DynamicCache
 
 from model_server.detokenizer import IncrementalDetokenizer, TextDiffDetokenizer
+from model_server.lora import AdapterFile, adapters_dir, check_base, discover
 from model_server.sampling import Sampler
 from model_server.types import ModelInfo, SamplingParams, TokenStep
 
@@ -40,6 +42,7 @@ class _Sequence:
     params: SamplingParams
     sampler: Sampler
     out: asyncio.Queue[TokenStep | BaseException | None]
+    adapter: str = ""
     generated: list[int] = field(default_factory=list)
     kv: KV | None = None
     length: int = 0  # tokens held in the KV cache
@@ -131,6 +134,10 @@ class TransformersEngine:
         context_length: Cap on the context; default from the model config.
         num_threads: torch CPU threads; None leaves torch's default.
         model_name: Name reported by GetModelInfo; default the directory name.
+        adapters_dir: Folder of GGUF LoRA adapters, built into PEFT adapters of the model;
+            "packaged" loads the shipped ones when the directory was made from the packaged
+            GGUF by `searchlm.tune`; empty for none. A batch mixes adapters freely (PEFT's
+            per-row `adapter_names`).
     """
 
     def __init__(
@@ -142,6 +149,7 @@ class TransformersEngine:
         context_length: int | None = None,
         num_threads: int | None = None,
         model_name: str | None = None,
+        adapters_dir: str = "",
     ) -> None:
         if max_batch_size < 1:
             raise ValueError("max_batch_size must be >= 1")
@@ -150,6 +158,8 @@ class TransformersEngine:
         self._max_batch = max_batch_size
         self._context_cap = context_length
         self._threads = num_threads
+        self._adapters_dir = adapters_dir
+        self._peft = False
         self._name = model_name or os.path.basename(os.path.normpath(model_path))
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="hf-engine")
         self._pending: list[_Sequence] = []
@@ -182,6 +192,7 @@ class TransformersEngine:
             context_length=settings.context_length,
             num_threads=settings.threads,
             model_name=settings.model_name or None,
+            adapters_dir=getattr(settings, "adapters_dir", ""),
         )
 
     @property
@@ -199,8 +210,12 @@ class TransformersEngine:
             torch.set_num_threads(self._threads)
         self._tokenizer = AutoTokenizer.from_pretrained(self._path, local_files_only=True)
         model: Any = AutoModelForCausalLM.from_pretrained(self._path, local_files_only=True)
+        self._cache_kw = _cache_keyword(model)
+        adapters = self._adapter_files()
+        if adapters:
+            model = _with_adapters(model, adapters)
+            self._peft = True
         self._model = model.to(self._device).eval()
-        self._cache_kw = _cache_keyword(self._model)
         config = self._model.config
         ctx = int(getattr(config, "max_position_embeddings", 2048) or 2048)
         self._info = ModelInfo(
@@ -209,8 +224,18 @@ class TransformersEngine:
             context_length=min(ctx, self._context_cap or ctx),
             max_batch_size=self._max_batch,
             device=self._device,
+            adapters=tuple(a.info for a in adapters),
         )
         self._eos = self._eos_ids()
+
+    def _adapter_files(self) -> list[AdapterFile]:
+        if not self._adapters_dir:
+            return []
+        base_sha = _recorded_base_sha256(self._path)
+        found = discover(adapters_dir(self._adapters_dir, packaged_model=bool(base_sha)))
+        if found:
+            check_base(found, model=self._name, model_sha256=base_sha)
+        return found
 
     def _eos_ids(self) -> set[int]:
         ids: set[int] = set()
@@ -235,10 +260,11 @@ class TransformersEngine:
         return TextDiffDetokenizer(lambda ids: self._tokenizer.decode(ids, skip_special_tokens=True))
 
     async def generate(
-        self, prompt_ids: Sequence[int], params: SamplingParams, *, seed: int | None
+        self, prompt_ids: Sequence[int], params: SamplingParams, *, seed: int | None, adapter: str = ""
     ) -> AsyncIterator[TokenStep]:
         """Joins the running batch at the next token boundary and streams its tokens."""
-        seq = _Sequence(list(prompt_ids), params, Sampler(params, seed), asyncio.Queue())
+        sampler = Sampler(params, seed, self._eos)
+        seq = _Sequence(list(prompt_ids), params, sampler, asyncio.Queue(), adapter=adapter)
         self._pending.append(seq)
         self._wake.set()
         try:
@@ -303,7 +329,7 @@ class TransformersEngine:
 
     def _prefill(self, seq: _Sequence) -> TokenStep:
         ids = torch.tensor([seq.prompt_ids], device=self._device)
-        out = self._model(input_ids=ids, use_cache=True)
+        out = self._model(input_ids=ids, use_cache=True, **self._adapter_kwargs([seq.adapter]))
         seq.kv = _cache_layers(_out_cache(out))
         seq.length = len(seq.prompt_ids)
         return self._sample(seq, out.logits[0, -1])
@@ -320,6 +346,7 @@ class TransformersEngine:
             position_ids=positions,
             use_cache=True,
             **{self._cache_kw: self._batch.cache},
+            **self._adapter_kwargs([s.adapter for s in batch]),
         )
         self._batch.cache, self._batch.mask = _out_cache(out), mask
         results: list[tuple[_Sequence, Any]] = []
@@ -334,22 +361,67 @@ class TransformersEngine:
         seq.generated.append(token)
         return TokenStep(token_id=token, logprob=logprob, is_eos=token in self._eos)
 
-    async def score(self, prompt_ids: Sequence[int], continuations: Sequence[Sequence[int]]) -> list[float]:
+    def _adapter_kwargs(self, adapters: list[str]) -> dict[str, Any]:
+        """PEFT's per-row adapter choice (`__base__`: no adapter); nothing without adapters."""
+        if not self._peft:
+            return {}
+        return {"adapter_names": [name or "__base__" for name in adapters]}
+
+    async def score(
+        self, prompt_ids: Sequence[int], continuations: Sequence[Sequence[int]], *, adapter: str = ""
+    ) -> list[float]:
         """Sums continuation token log-probabilities in one padded forward pass."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._score, list(prompt_ids), continuations)
+        return await loop.run_in_executor(
+            self._executor, self._score, list(prompt_ids), continuations, adapter
+        )
 
     @torch.inference_mode()
-    def _score(self, prompt: list[int], continuations: Sequence[Sequence[int]]) -> list[float]:
+    def _score(self, prompt: list[int], continuations: Sequence[Sequence[int]], adapter: str) -> list[float]:
         rows = [prompt + list(c) for c in continuations]
         width = max(len(r) for r in rows)
         pad = self._tokenizer.pad_token_id or 0
         ids = torch.tensor([r + [pad] * (width - len(r)) for r in rows], device=self._device)
         mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows], device=self._device)
-        logprobs = torch.log_softmax(self._model(input_ids=ids, attention_mask=mask).logits.float(), -1)
+        extra = self._adapter_kwargs([adapter] * len(rows))
+        logits = self._model(input_ids=ids, attention_mask=mask, **extra).logits
+        logprobs = torch.log_softmax(logits.float(), -1)
         sums = []
         for i, cont in enumerate(continuations):
             positions = np.arange(len(prompt) - 1, len(prompt) - 1 + len(cont))
             picked = logprobs[i, positions, list(cont)]
             sums.append(float(picked.sum()))
         return sums
+
+
+def _recorded_base_sha256(model_dir: str) -> str:
+    """SHA-256 of the GGUF a directory was dequantised from by `searchlm.tune` (else empty)."""
+    from searchlm.tune.base import base_info  # json only; no torch or gguf
+
+    return base_info(Path(model_dir)).sha256
+
+
+def _with_adapters(model: Any, adapters: list[AdapterFile]) -> Any:
+    """The model wrapped in PEFT with every GGUF LoRA loaded under its name."""
+    from peft import LoraConfig, get_peft_model
+
+    from searchlm.tune.gguf_lora import read_gguf_lora
+
+    for i, adapter in enumerate(adapters):
+        lora = read_gguf_lora(adapter.path)
+        config = LoraConfig(
+            r=lora.rank,
+            lora_alpha=lora.alpha,  # type: ignore[arg-type]  # peft takes any number
+            lora_dropout=0.0,
+            target_modules=sorted({name.rsplit(".", 1)[-1] for name in lora.tensors}),
+        )
+        if i == 0:
+            model = get_peft_model(model, config, adapter_name=adapter.info.name)
+        else:
+            model.add_adapter(adapter.info.name, config)
+        base = model.base_model.model
+        for module_name, (a, b) in lora.tensors.items():
+            layer = base.get_submodule(module_name)
+            layer.lora_A[adapter.info.name].weight.data.copy_(torch.from_numpy(np.asarray(a, np.float32)))
+            layer.lora_B[adapter.info.name].weight.data.copy_(torch.from_numpy(np.asarray(b, np.float32)))
+    return model

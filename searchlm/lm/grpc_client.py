@@ -69,7 +69,7 @@ def _error(exc: grpc.aio.AioRpcError) -> SearchlmError:
 
 
 def _sampling(s: LmSampling) -> pb.SamplingParams:
-    msg = pb.SamplingParams(stop=list(s.stop), n=s.n, logprobs=s.logprobs)
+    msg = pb.SamplingParams(stop=list(s.stop), n=s.n, logprobs=s.logprobs, choices=list(s.choices))
     for name in ("max_tokens", "temperature", "top_p", "top_k", "repetition_penalty", "seed"):
         value = getattr(s, name)
         if value is not None:
@@ -149,7 +149,8 @@ class GrpcLmClient:
 
     async def generate(self, prompt: str, sampling: LmSampling | None = None) -> LmResult:
         """Unary generation."""
-        request = pb.GenerateRequest(prompt=prompt, sampling=_sampling(sampling or LmSampling()))
+        sampling = sampling or LmSampling()
+        request = pb.GenerateRequest(prompt=prompt, sampling=_sampling(sampling), adapter=sampling.adapter)
         try:
             response = await self._stub.Generate(request, **self._call_args())
         except grpc.aio.AioRpcError as exc:
@@ -159,7 +160,10 @@ class GrpcLmClient:
 
     async def stream(self, prompt: str, sampling: LmSampling | None = None) -> AsyncIterator[LmDelta]:
         """Streams deltas; the last one carries the final result."""
-        request = pb.GenerateStreamRequest(prompt=prompt, sampling=_sampling(sampling or LmSampling()))
+        sampling = sampling or LmSampling()
+        request = pb.GenerateStreamRequest(
+            prompt=prompt, sampling=_sampling(sampling), adapter=sampling.adapter
+        )
         texts: dict[int, str] = {}
         call = self._stub.GenerateStream(request, **self._call_args())
         try:
@@ -175,14 +179,22 @@ class GrpcLmClient:
         finally:
             call.cancel()  # no-op when finished; frees the server slot when the caller leaves
 
-    async def score(self, prompt: str, continuations: Sequence[str]) -> list[LmScore]:
+    async def score(self, prompt: str, continuations: Sequence[str], *, adapter: str = "") -> list[LmScore]:
         """Continuation log-probabilities."""
-        request = pb.ScoreRequest(prompt=prompt, continuations=list(continuations))
+        request = pb.ScoreRequest(prompt=prompt, continuations=list(continuations), adapter=adapter)
         try:
             response = await self._stub.Score(request, **self._call_args())
         except grpc.aio.AioRpcError as exc:
             raise _error(exc) from exc
         return [LmScore(s.index, s.logprob, s.num_tokens, s.mean_logprob) for s in response.scores]
+
+    async def adapters(self) -> tuple[str, ...]:
+        """Adapter names from GetModelInfo."""
+        try:
+            response = await self._stub.GetModelInfo(pb.GetModelInfoRequest(), **self._call_args())
+        except grpc.aio.AioRpcError as exc:
+            raise _error(exc) from exc
+        return tuple(a.name for a in response.adapters)
 
     async def count_tokens(self, text: str) -> int:
         """Token count."""

@@ -9,7 +9,11 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class LmSampling:
-    """Decoding parameters; None leaves the server default."""
+    """Decoding parameters; None leaves the server default.
+
+    `choices` constrains the completion to one of a closed set of strings (the server masks
+    every other token); `adapter` runs the request under a LoRA adapter the server lists.
+    """
 
     max_tokens: int | None = None
     temperature: float | None = None
@@ -20,6 +24,8 @@ class LmSampling:
     stop: tuple[str, ...] = ()
     n: int = 1
     logprobs: bool = False
+    choices: tuple[str, ...] = ()
+    adapter: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,8 +80,12 @@ class LmClient(Protocol):
         """Text deltas, then one delta with `final` set."""
         ...
 
-    async def score(self, prompt: str, continuations: Sequence[str]) -> list[LmScore]:
-        """Log-probability of each continuation given the prompt."""
+    async def score(self, prompt: str, continuations: Sequence[str], *, adapter: str = "") -> list[LmScore]:
+        """Log-probability of each continuation given the prompt (under `adapter` if named)."""
+        ...
+
+    async def adapters(self) -> tuple[str, ...]:
+        """Names of the LoRA adapters the server serves (empty when it serves none)."""
         ...
 
     async def count_tokens(self, text: str) -> int:

@@ -1,7 +1,11 @@
-"""Seeded query noise for the benchmark: spacing, split jamo, keyboard layout, jamo typos.
+"""Seeded query noise: spacing, split jamo, keyboard layout, jamo typos, and training-only noise.
 
 Each function takes a clean query and a `random.Random` and returns the noisy form, or
 None when the noise does not apply (e.g. keyboard noise on a query without Hangul).
+
+`NOISES` is what the benchmark measures; `TRAINING_NOISES` (pronunciation spellings, a
+dropped syllable, two syllables swapped) only widens the adapter's training data
+(`services/null_query/tuning.py`), so the benchmark's noise types stay as they were.
 """
 
 from __future__ import annotations
@@ -89,4 +93,83 @@ NOISES: dict[str, Callable[[str, random.Random], str | None]] = {
     "keyboard": keyboard,
     "typo1": lambda t, r: jamo_typos(t, r, 1),
     "typo2": lambda t, r: jamo_typos(t, r, 2),
+}
+
+
+# A final ㄷ/ㅌ carried onto 이 is said ㅈ/ㅊ (구개음화).
+_PALATAL = {"ㄷ": "ㅈ", "ㅌ": "ㅊ"}
+
+
+def _liaison_pair(first: str, second: str) -> tuple[str, str] | None:
+    """The two syllables as pronounced when `second` starts with a silent ㅇ, or None."""
+    cho, jung, jong = hangul.decompose(first)
+    next_cho, next_jung, next_jong = hangul.decompose(second)
+    if next_cho != "ㅇ" or not jong or jong == "ㅇ":
+        return None
+    keys = hangul.keystrokes(jong)
+    if keys[-1] == "ㅎ":  # ㅎ is silent before a vowel: 좋아 -> 조아, 많아 -> 마나
+        keep, moved = "", (keys[0] if len(keys) == 2 else "ㅇ")
+    elif len(keys) == 2:  # a cluster keeps its first consonant: 읽어 -> 일거
+        keep, moved = keys[0], keys[1]
+    else:  # a single or tense final moves whole: 먹어 -> 머거, 있어 -> 이써
+        keep, moved = "", jong
+    if next_jung == "ㅣ" and moved in _PALATAL:  # palatalised: 같이 -> 가치, 굳이 -> 구지
+        moved = _PALATAL[moved]
+    return hangul.compose(cho, jung, keep), hangul.compose(moved, next_jung, next_jong)
+
+
+def liaison(text: str, rng: random.Random) -> str | None:
+    """Written as pronounced: finals carried onto a following ㅇ (먹었어 -> 머거써, 읽어 -> 일거).
+
+    Every liaison site inside a word is spelled out, as people who type by ear do; `rng` is
+    unused (the spelling is determined) but kept for the common signature.
+    """
+    chars = list(text)
+    for i in range(len(chars) - 1):
+        if hangul.is_syllable(chars[i]) and hangul.is_syllable(chars[i + 1]):
+            pair = _liaison_pair(chars[i], chars[i + 1])
+            if pair:
+                chars[i], chars[i + 1] = pair
+    noisy = "".join(chars)
+    return noisy if noisy != text else None
+
+
+def _syllable_runs(text: str, min_len: int) -> list[tuple[int, int]]:
+    """(start, end) of the runs of Hangul syllables at least `min_len` long."""
+    runs, start = [], None
+    for i, ch in enumerate([*text, " "]):
+        if hangul.is_syllable(ch):
+            start = i if start is None else start
+        elif start is not None:
+            if i - start >= min_len:
+                runs.append((start, i))
+            start = None
+    return runs
+
+
+def drop_syllable(text: str, rng: random.Random) -> str | None:
+    """One syllable left out of a Hangul word of 3+ syllables (갤럭시 -> 갤시)."""
+    runs = _syllable_runs(text, 3)
+    if not runs:
+        return None
+    start, end = rng.choice(runs)
+    i = rng.randrange(start, end)
+    return text[:i] + text[i + 1 :]
+
+
+def swap_syllables(text: str, rng: random.Random) -> str | None:
+    """Two adjacent, different syllables of a Hangul word swapped (갤럭시 -> 갤시럭)."""
+    sites = [
+        i for start, end in _syllable_runs(text, 2) for i in range(start, end - 1) if text[i] != text[i + 1]
+    ]
+    if not sites:
+        return None
+    i = rng.choice(sites)
+    return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+
+
+TRAINING_NOISES: dict[str, Callable[[str, random.Random], str | None]] = {
+    "liaison": liaison,
+    "drop_syllable": drop_syllable,
+    "swap_syllables": swap_syllables,
 }

@@ -32,6 +32,7 @@ HEAVY_ALLOWED = re.compile(
     r"^model_server/engines/(hf|llamacpp[a-z_]*|trtllm)\.py$"
     r"|^searchlm/nli/(scorer|modeling|training/train)\.py$"
     r"|^searchlm/reader/(reader|modeling|training/train)\.py$"
+    r"|^searchlm/tune/(train|evaluate)\.py$"
     r"|^services/[a-z_]+/adapters/"
 )
 

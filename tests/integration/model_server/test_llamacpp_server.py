@@ -191,6 +191,8 @@ BAD = [
     (pb.GenerateRequest(prompt="q", sampling=pb.SamplingParams(stop=["x" * 500])), "sampling.stop[0]"),
     (pb.GenerateRequest(prompt="q", sampling=pb.SamplingParams(n=99)), "sampling.n"),
     (pb.GenerateRequest(prompt="q", sampling=pb.SamplingParams(n=-2)), "sampling.n"),
+    (pb.GenerateRequest(prompt="q", sampling=pb.SamplingParams(choices=["예", ""])), "sampling.choices[1]"),
+    (pb.GenerateRequest(prompt="q", adapter="no-such-adapter"), "adapter"),
 ]
 
 
@@ -211,6 +213,31 @@ def test_bad_score_and_stream_inputs_are_invalid_argument(stub: pb_grpc.ModelSer
     with pytest.raises(grpc.RpcError) as info:
         list(stub.GenerateStream(pb.GenerateStreamRequest(prompt=" "), timeout=10))
     assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "prompt" in info.value.details()
+
+
+def test_choices_constrain_every_candidate_to_the_list(stub: pb_grpc.ModelServiceStub) -> None:
+    choices = ["서울", "부산", "인천광역시"]
+    greedy = stub.Generate(
+        pb.GenerateRequest(prompt=PROMPT, sampling=_greedy(16, choices=choices)), timeout=60
+    )
+    sampled = stub.Generate(
+        pb.GenerateRequest(
+            prompt="오늘 점심 메뉴는",
+            sampling=pb.SamplingParams(max_tokens=16, temperature=1.5, n=6, seed=3, choices=choices),
+        ),
+        timeout=60,
+    )
+    for completion in [*greedy.completions, *sampled.completions]:
+        assert completion.text in choices
+        assert completion.finish_reason == pb.FINISH_REASON_STOP
+    assert greedy.completions[0].text == "서울"
+
+
+def test_unknown_adapter_on_score_is_invalid_argument(stub: pb_grpc.ModelServiceStub) -> None:
+    with pytest.raises(grpc.RpcError) as info:
+        stub.Score(pb.ScoreRequest(prompt="q", continuations=["a"], adapter="nope"), timeout=10)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert info.value.details().startswith("adapter")
 
 
 def test_server_keeps_serving_after_bad_input(stub: pb_grpc.ModelServiceStub) -> None:

@@ -135,7 +135,7 @@ class FakeLm:
         result = await self.generate(prompt, sampling)
         yield LmDelta(0, "", final=result)
 
-    async def score(self, prompt: str, continuations: Sequence[str]) -> list[LmScore]:
+    async def score(self, prompt: str, continuations: Sequence[str], *, adapter: str = "") -> list[LmScore]:
         self.scored.append((prompt, list(continuations)))
         await asyncio.sleep(self.delay)
         if self.error:
@@ -146,6 +146,9 @@ class FakeLm:
 
     async def count_tokens(self, text: str) -> int:
         return len(text)
+
+    async def adapters(self) -> tuple[str, ...]:
+        return ()
 
 
 class FakeScorer:

@@ -95,3 +95,64 @@ async def test_score_matches_greedy_logprobs(model_dir: Path) -> None:
         assert scored == pytest.approx(sum(s.logprob for s in steps[: len(tokens)]), abs=1e-3)
     finally:
         await engine.stop()
+
+
+def _tiny_lora(model_dir: Path, folder: Path) -> Path:
+    import json
+
+    import numpy as np
+
+    from searchlm.tune.gguf_lora import write_gguf_lora
+
+    config = json.loads((model_dir / "config.json").read_text())
+    hidden, layers, rank = config["hidden_size"], config["num_hidden_layers"], 4
+    rng = np.random.default_rng(1)
+    tensors = {
+        f"model.layers.{i}.{block}": (
+            rng.normal(0, 0.5, (rank, hidden)).astype(np.float32),
+            rng.normal(0, 0.5, (hidden, rank)).astype(np.float32),
+        )
+        for i in range(layers)
+        for block in ("self_attn.q_proj", "self_attn.o_proj")
+    }
+    folder.mkdir(exist_ok=True)
+    write_gguf_lora(
+        folder / "tuned.gguf",
+        tensors,
+        alpha=8.0,
+        rank=rank,
+        task="test-task",
+        base_model="tiny",
+        base_sha256="",
+        architecture="llama",
+    )
+    return folder
+
+
+async def test_peft_adapters_mix_in_one_batch_and_match_each_alone(model_dir: Path, tmp_path: Path) -> None:
+    pytest.importorskip("peft")
+    pytest.importorskip("gguf")
+    adapters = _tiny_lora(model_dir, tmp_path / "adapters")
+    engine = TransformersEngine(
+        model_path=str(model_dir), device="cpu", max_batch_size=8, num_threads=1, adapters_dir=str(adapters)
+    )
+    await engine.start()
+    try:
+        assert [a.name for a in engine.info.adapters] == ["tuned"]
+        params = SamplingParams(max_tokens=10, temperature=0.0)
+        jobs = [(p, a) for p in PROMPTS[:2] for a in ("", "tuned")]
+
+        async def run(prompt: str, adapter: str) -> list[int]:
+            ids = engine.tokenize(prompt, add_special=True)
+            return [s.token_id async for s in engine.generate(ids, params, seed=0, adapter=adapter)]
+
+        alone = [await run(p, a) for p, a in jobs]
+        together = await asyncio.gather(*[run(p, a) for p, a in jobs])
+        assert list(together) == alone
+        assert alone[0] != alone[1]  # the adapter changes the output
+        ids = engine.tokenize(PROMPTS[0], add_special=True)
+        base = await engine.score(ids, [[5, 6]])
+        tuned = await engine.score(ids, [[5, 6]], adapter="tuned")
+        assert base != pytest.approx(tuned)
+    finally:
+        await engine.stop()

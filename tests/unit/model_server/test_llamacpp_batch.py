@@ -23,7 +23,10 @@ class FakeContext:
     def __init__(self, n_batch: int = 64) -> None:
         self.n_batch = n_batch
         self.kv: dict[int, list[int]] = {}
+        self.owners: dict[int, list[str]] = {}  # the adapter each cell was computed under
         self.calls: list[list[tuple[int, int]]] = []  # per decode: (seq_id, position) rows
+        self.call_adapters: list[str] = []
+        self.adapter = ""
         self.fail_next = False
         self._rows: list[np.ndarray] = []
 
@@ -34,33 +37,42 @@ class FakeContext:
             self.fail_next = False
             raise RuntimeError("llama_decode failed with status 1")
         self.calls.append(list(zip(seq_ids, positions, strict=True)))
+        self.call_adapters.append(self.adapter)
         self._rows = []
         for token, pos, seq in zip(tokens, positions, seq_ids, strict=True):
             cells = self.kv.setdefault(seq, [])
+            owners = self.owners.setdefault(seq, [])
             assert pos == len(cells), f"sequence {seq}: position {pos} after {len(cells)} cells"
             cells.append(token)
-            self._rows.append(_logits(cells))
+            owners.append(self.adapter)
+            self._rows.append(_logits(cells, owners))
 
     def logits(self, i: int) -> np.ndarray:
         return self._rows[i]
 
     def copy(self, src: int, dst: int, length: int) -> None:
         self.kv[dst] = list(self.kv.get(src, [])[:length])
+        self.owners[dst] = list(self.owners.get(src, [])[:length])
 
     def remove(self, seq_id: int, start: int = -1) -> None:
-        cells = self.kv.get(seq_id, [])
-        del cells[max(0, start) :]
+        del self.kv.get(seq_id, [])[max(0, start) :]
+        del self.owners.get(seq_id, [])[max(0, start) :]
+
+    def use_adapter(self, name: str) -> None:
+        self.adapter = name
 
 
-def _logits(history: list[int]) -> np.ndarray:
+def _logits(history: list[int], owners: list[str] | None = None) -> np.ndarray:
+    """Logits that depend on every cell's token and the adapter it was computed under."""
     row = np.zeros(VOCAB, dtype=np.float32)
-    row[zlib.crc32(bytes(t % 256 for t in history)) % (VOCAB - 1)] = 5.0  # never EOS
+    key = bytes(t % 256 for t in history) + "|".join(owners or []).encode()
+    row[zlib.crc32(key) % (VOCAB - 1)] = 5.0  # never EOS
     return row
 
 
-def _seq(prompt: list[int], max_tokens: int = 4) -> BatchSequence:
+def _seq(prompt: list[int], max_tokens: int = 4, adapter: str = "") -> BatchSequence:
     params = SamplingParams(max_tokens=max_tokens, temperature=0.0)
-    return BatchSequence(prompt, params, Sampler(params, 0))
+    return BatchSequence(prompt, params, Sampler(params, 0), adapter=adapter)
 
 
 def _runner(ctx: FakeContext, *, slots: int = 4, cache: int = 0, chunk: int = 8) -> BatchRunner:
@@ -77,8 +89,8 @@ def _drain(runner: BatchRunner) -> dict[int, list[int]]:
     return out
 
 
-def _alone(prompt: list[int], max_tokens: int = 4) -> list[int]:
-    runner, seq = _runner(FakeContext()), _seq(prompt, max_tokens)
+def _alone(prompt: list[int], max_tokens: int = 4, adapter: str = "") -> list[int]:
+    runner, seq = _runner(FakeContext()), _seq(prompt, max_tokens, adapter)
     runner.submit(seq)
     return _drain(runner)[id(seq)]
 
@@ -285,3 +297,73 @@ def test_score_trims_scratch_sequence() -> None:
 def test_common_prefix() -> None:
     assert common_prefix([1, 2, 3], [1, 2, 4, 5]) == 2
     assert common_prefix([], [1]) == 0
+
+
+def test_sequences_on_different_adapters_never_share_a_decode_call() -> None:
+    ctx = FakeContext()
+    runner = _runner(ctx)
+    seqs = [_seq([1, 2, i], adapter=a) for i, a in enumerate(["", "nq", "", "nq"])]
+    for seq in seqs:
+        runner.submit(seq)
+    out = _drain(runner)
+    for seq in seqs:
+        assert out[id(seq)] == _alone(seq.prompt, adapter=seq.adapter)
+    # a prefill call (first row at position 0) tells which adapter its slot runs under
+    by_slot_adapter = {
+        call[0][0]: adapter
+        for call, adapter in zip(ctx.calls, ctx.call_adapters, strict=True)
+        if call[0][1] == 0
+    }
+    assert sorted(by_slot_adapter.values()) == ["", "", "nq", "nq"]
+    for call, adapter in zip(ctx.calls, ctx.call_adapters, strict=True):
+        assert {by_slot_adapter[slot] for slot, _ in call} == {adapter}
+    assert any(len(call) == 2 for call in ctx.calls)  # each adapter's pair still batches
+
+
+def test_adapter_changes_output_and_base_is_unchanged_by_it() -> None:
+    assert _alone([1, 2, 3], adapter="nq") != _alone([1, 2, 3])
+    ctx = FakeContext()
+    runner = _runner(ctx)
+    base, tuned = _seq([1, 2, 3]), _seq([1, 2, 3], adapter="nq")
+    runner.submit(base)
+    runner.submit(tuned)
+    out = _drain(runner)
+    assert out[id(base)] == _alone([1, 2, 3])
+    assert out[id(tuned)] == _alone([1, 2, 3], adapter="nq")
+
+
+def test_prefix_cached_under_one_adapter_is_never_reused_under_another() -> None:
+    ctx = FakeContext()
+    runner = _runner(ctx, cache=3)
+    prompt = list(range(1, 21))
+    first = _seq(prompt, adapter="nq")
+    runner.submit(first)
+    _drain(runner)
+    for adapter in ("", "other"):
+        seq = _seq(prompt, adapter=adapter)
+        runner.submit(seq)
+        assert _drain(runner)[id(seq)] == _alone(prompt, adapter=adapter)
+    assert runner.state().cache_hits == 0
+    again = _seq(prompt, adapter="nq")
+    runner.submit(again)
+    assert _drain(runner)[id(again)] == _alone(prompt, adapter="nq")
+    assert runner.state().cache_hits == 1
+
+
+def test_prefix_cache_keys_entries_by_adapter() -> None:
+    ctx = FakeContext()
+    ctx.kv[0] = list(range(10))
+    cache = PrefixCache(ctx, [5, 6], min_tokens=4)
+    cache.store(list(range(10)), 0, "nq")
+    assert cache.restore(list(range(12)), 1, "") == 0
+    assert cache.restore(list(range(12)), 1, "nq") == 10
+
+
+def test_score_runs_under_the_named_adapter() -> None:
+    ctx = FakeContext()
+    runner = _runner(ctx)
+    runner.score([1, 2, 3], [[4, 5]], scratch=9)
+    calls = len(ctx.calls)
+    runner.score([1, 2, 3], [[4, 5]], scratch=9, adapter="nq")
+    assert set(ctx.call_adapters[:calls]) == {""}
+    assert set(ctx.call_adapters[calls:]) == {"nq"}

@@ -104,3 +104,32 @@ async def test_runtime_score_returns_one_per_continuation() -> None:
     assert prompt_tokens == 1 + len("수도는".encode())
     assert [s.num_tokens for s in scores] == [6, 6]
     assert scores[0].mean_logprob == pytest.approx(-0.5)
+
+
+async def test_runtime_unknown_adapter_is_invalid_naming_the_field() -> None:
+    runtime = await _runtime(ByteEngine(adapters=["null-query-rewrite"]))
+    with pytest.raises(InvalidRequestError) as info:
+        await runtime.generate(GenerationRequest("q", adapter="nope"))
+    assert info.value.field == "adapter"
+    assert "null-query-rewrite" in str(info.value)
+    with pytest.raises(InvalidRequestError) as info:
+        await runtime.score("q", ["a"], adapter="nope")
+    assert info.value.field == "adapter"
+
+
+async def test_runtime_passes_the_adapter_to_every_candidate_and_score() -> None:
+    engine = ByteEngine("가", adapters=["nq"])
+    runtime = await _runtime(engine)
+    await runtime.generate(GenerationRequest("q", SamplingParams(n=2), adapter="nq"))
+    await runtime.score("q", ["a"], adapter="nq")
+    await runtime.generate(GenerationRequest("q"))
+    assert engine.adapter_calls == ["nq", "nq", "nq", ""]
+
+
+async def test_runtime_spells_choices_and_caps_max_tokens_at_the_longest() -> None:
+    engine = ByteEngine("예")
+    runtime = await _runtime(engine)
+    await runtime.generate(GenerationRequest("q", SamplingParams(max_tokens=64, choices=("예", "아니오"))))
+    params = engine.params[-1]
+    assert params.choice_tokens == (tuple("예".encode()), tuple("아니오".encode()))
+    assert params.max_tokens == len("아니오".encode()) + 1

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import re
 import types
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from model_server.engines import load_engine_class
-from model_server.engines.trtllm import TrtLlmEngine, to_trt_sampling
+from model_server.engines.trtllm import TrtLlmEngine, choices_regex, to_trt_sampling
 from model_server.types import SamplingParams
 
 HAVE_TRTLLM = importlib.util.find_spec("tensorrt_llm") is not None
@@ -69,3 +72,50 @@ def test_tensorrt_llm_api_has_what_the_engine_uses() -> None:
 
     assert hasattr(tensorrt_llm, "LLM") and hasattr(tensorrt_llm, "SamplingParams")
     assert hasattr(tensorrt_llm.LLM, "generate_async")
+
+
+def test_choices_map_to_a_guided_decoding_regex() -> None:
+    class _Guided:
+        def __init__(self, **kwargs: Any) -> None:
+            self.kwargs = kwargs
+
+    fake = types.SimpleNamespace(
+        SamplingParams=_FakeSamplingParams, llmapi=types.SimpleNamespace(GuidedDecodingParams=_Guided)
+    )
+    mapped = to_trt_sampling(
+        fake, SamplingParams(choices=("예", "아니오(부정)")), seed=None, end_id=None
+    ).kwargs
+    assert mapped["guided_decoding"].kwargs == {"regex": r"(예|아니오\(부정\))"}
+    assert re.fullmatch(choices_regex(["예", "a.b"]), "a.b") and not re.fullmatch(
+        choices_regex(["a.b"]), "axb"
+    )
+
+
+def test_peft_adapter_folders_are_listed_for_lora_requests(tmp_path: Path) -> None:
+    folder = tmp_path / "null-query-rewrite"
+    folder.mkdir()
+    (folder / "adapter_config.json").write_text(
+        json.dumps({"r": 16, "lora_alpha": 32, "base_model_name_or_path": "gemma-3-270m"})
+    )
+    (tmp_path / "not-an-adapter").mkdir()
+    engine = TrtLlmEngine(model_path="/models/gemma", adapters_dir=str(tmp_path))
+    (info,) = engine.info.adapters
+    assert (info.name, info.rank, info.alpha, info.base_model) == (
+        "null-query-rewrite",
+        16,
+        32.0,
+        "gemma-3-270m",
+    )
+    assert TrtLlmEngine(model_path="/models/gemma", adapters_dir="packaged").info.adapters == ()
+
+
+@pytest.mark.skipif(
+    not HAVE_TRTLLM,
+    reason="tensorrt_llm cannot be installed here (PyPI holds a placeholder); runs in NVIDIA's image",
+)
+def test_tensorrt_llm_has_the_lora_and_guided_decoding_api() -> None:
+    from tensorrt_llm.executor import LoRARequest
+    from tensorrt_llm.llmapi import GuidedDecodingParams
+    from tensorrt_llm.lora_manager import LoraConfig
+
+    assert LoRARequest and GuidedDecodingParams and LoraConfig

@@ -35,6 +35,9 @@ LIMITS = Limits(max_tokens_limit=256, max_candidates=4, max_stop_sequences=2, ma
         (RawSampling(stop=("x" * 9,)), "sampling.stop[0]"),
         (RawSampling(n=5), "sampling.n"),
         (RawSampling(n=-1), "sampling.n"),
+        (RawSampling(choices=tuple(str(i) for i in range(65))), "sampling.choices"),
+        (RawSampling(choices=("예", "")), "sampling.choices[1]"),
+        (RawSampling(choices=("x" * 257,)), "sampling.choices[0]"),
     ],
 )
 def test_validate_sampling_rejects_bad_field_naming_it(raw: RawSampling, field: str) -> None:
@@ -64,3 +67,8 @@ def test_validate_continuations_names_the_empty_one() -> None:
     with pytest.raises(InvalidRequestError) as info:
         validate_continuations(["서울", ""], LIMITS)
     assert info.value.field == "continuations[1]"
+
+
+def test_validate_sampling_keeps_choices_in_order_without_duplicates() -> None:
+    params = validate_sampling(RawSampling(choices=("예", "아니오", "예")), LIMITS)
+    assert params.choices == ("예", "아니오")

@@ -49,7 +49,7 @@ class FakeLm:
         raise NotImplementedError
         yield  # pragma: no cover
 
-    async def score(self, prompt: str, continuations: Sequence[str]) -> list[LmScore]:
+    async def score(self, prompt: str, continuations: Sequence[str], *, adapter: str = "") -> list[LmScore]:
         # the judge prompt ends with the hypothesis: say "yes" when its first word is in the premise
         premise = prompt.rsplit("전제: ", 1)[1].split("\n")[0]
         hypothesis = prompt.rsplit("가설: ", 1)[1].split("\n")[0]
@@ -59,6 +59,9 @@ class FakeLm:
 
     async def count_tokens(self, text: str) -> int:
         return len(text)
+
+    async def adapters(self) -> tuple[str, ...]:
+        return ()
 
 
 class KeywordScorer:

@@ -58,6 +58,7 @@ def build_lm_stage(settings: NullQuerySettings, client: LmClient) -> LmStage:
         max_tokens=settings.lm_max_tokens,
         temperature=settings.lm_temperature,
         score_top=settings.lm_score_top,
+        adapter=settings.lm_adapter,
     )
     selector = build_selector(settings.example_selector, load_examples(*paths))
     return LmStage(client=client, selector=selector, config=config)

@@ -6,10 +6,13 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from searchlm.errors import InvalidRequestError
 from searchlm.lm.types import LmClient, LmSampling
 from services.null_query import hangul
-from services.null_query.prompt import ExampleSelector, build_prompt, parse_completion
+from services.null_query.prompt import ExampleSelector, build_adapter_prompt, build_prompt, parse_completion
 from services.null_query.types import Candidate, RewriteRequest, RewriteType
+
+ADAPTER = "null-query-rewrite"
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,8 @@ class LmStageConfig:
         temperature: Sampling temperature (the first completion is still the likeliest).
         score_top: Rule candidates scored by the LM (0: no scoring call).
         seed: Sampling seed, for reproducible answers.
+        adapter: LoRA adapter tuned for this task, used with its short zero-shot prompt when
+            the model server lists it (empty: always the few-shot prompt on the base model).
     """
 
     shots: int = 4
@@ -31,6 +36,7 @@ class LmStageConfig:
     temperature: float = 0.7
     score_top: int = 6
     seed: int = 7
+    adapter: str = ADAPTER
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,7 @@ class LmOutput:
 
 
 class LmStage:
-    """Few-shot rewriting and candidate scoring.
+    """Rewriting and candidate scoring: tuned adapter when served, else few-shot on the base.
 
     Args:
         client: The model server.
@@ -54,25 +60,47 @@ class LmStage:
         self._client = client
         self._selector = selector
         self._config = config
+        self._served: bool | None = None  # whether the server lists the adapter; asked once
 
-    def prompt(self, request: RewriteRequest) -> str:
-        """The few-shot prompt of a request."""
+    def prompt(self, request: RewriteRequest, *, adapter: str = "") -> str:
+        """The adapter's zero-shot prompt, or the few-shot prompt for the base model."""
+        if adapter:
+            return build_adapter_prompt(request.query, request.previous_queries, request.clicked_titles)
         examples = self._selector.select(request.query, self._config.shots)
         return build_prompt(request.query, examples, request.previous_queries, request.clicked_titles)
 
+    async def adapter(self) -> str:
+        """The configured adapter if the model server serves it, else "" (asked once)."""
+        if not self._config.adapter:
+            return ""
+        if self._served is None:
+            self._served = self._config.adapter in await self._client.adapters()
+        return self._config.adapter if self._served else ""
+
     async def run(self, request: RewriteRequest, to_score: Sequence[str]) -> LmOutput:
         """Generates rewrites and scores `to_score` concurrently (one prompt, prefix reused)."""
-        prompt = self.prompt(request)
+        adapter = await self.adapter()
+        prompt = self.prompt(request, adapter=adapter)
         top = list(to_score[: self._config.score_top])
-        generated, scored = await asyncio.gather(
-            self._generate(prompt, request.query), self._score(prompt, top)
-        )
+        try:
+            generated, scored = await asyncio.gather(
+                self._generate(prompt, request.query, adapter), self._score(prompt, top, adapter)
+            )
+        except InvalidRequestError as exc:
+            if exc.field == "lm.adapter":  # the server was restarted without it: ask again next time
+                self._served = None
+            raise
         return LmOutput(tuple(generated), scored)
 
-    async def _generate(self, prompt: str, query: str) -> list[Candidate]:
+    async def _generate(self, prompt: str, query: str, adapter: str) -> list[Candidate]:
         c = self._config
         sampling = LmSampling(
-            max_tokens=c.max_tokens, temperature=c.temperature, n=c.candidates, stop=("\n",), seed=c.seed
+            max_tokens=c.max_tokens,
+            temperature=c.temperature,
+            n=c.candidates,
+            stop=("\n",),
+            seed=c.seed,
+            adapter=adapter,
         )
         result = await self._client.generate(prompt, sampling)
         texts = [parse_completion(x.text, query, max_chars=2 * len(query) + 20) for x in result.completions]
@@ -83,8 +111,8 @@ class LmStage:
             if t
         ]
 
-    async def _score(self, prompt: str, texts: list[str]) -> dict[str, float]:
+    async def _score(self, prompt: str, texts: list[str], adapter: str) -> dict[str, float]:
         if not texts:
             return {}
-        scores = await self._client.score(prompt, [f" {t}" for t in texts])
+        scores = await self._client.score(prompt, [f" {t}" for t in texts], adapter=adapter)
         return {texts[s.index]: s.mean_logprob for s in scores}

@@ -117,6 +117,16 @@ def build_prompt(
     return INSTRUCTION + shots + _block(query, previous, clicked)
 
 
+def build_adapter_prompt(query: str, previous: Sequence[str] = (), clicked: Sequence[str] = ()) -> str:
+    """Zero-shot prompt of the `null-query-rewrite` adapter: the query block alone.
+
+    The adapter was tuned on exactly this form (`services/null_query/tuning.py`), so it needs
+    no instruction and no worked examples; its prefill is a few dozen tokens instead of the
+    few-shot prompt's several hundred.
+    """
+    return _block(query, previous, clicked)
+
+
 def parse_completion(text: str, query: str, *, max_chars: int) -> str | None:
     """The rewrite in one completion (first line, unquoted), or None if unusable."""
     line = text.strip().split("\n", 1)[0].strip().strip("\"'`“”")

@@ -57,6 +57,9 @@ class NullQuerySettings(ServerSettings, LmClientSettings):
     """Sampling temperature of the LM completions."""
     lm_score_top: int = 6
     """Rule rewrites re-scored by the LM (0: no Score call)."""
+    lm_adapter: str = "null-query-rewrite"
+    """LoRA adapter of the model server tuned for rewriting, used with its short zero-shot prompt
+    when the server lists it; else (or empty) the few-shot prompt on the base model."""
     typo_model: str = "basic_with_continual_and_lengthening"
     """Kiwi typo set for typo-tolerant analysis (empty: off)."""
     batch_concurrency: int = 4

@@ -46,11 +46,20 @@ class FakeBackend:
 class FakeLm:
     """Answers every generate with `replies`; can be slow or down."""
 
-    def __init__(self, replies: Sequence[str] = (), *, delay: float = 0.0, down: bool = False) -> None:
+    def __init__(
+        self,
+        replies: Sequence[str] = (),
+        *,
+        delay: float = 0.0,
+        down: bool = False,
+        adapters: Sequence[str] = (),
+    ) -> None:
         self.replies = list(replies)
         self.delay = delay
         self.down = down
+        self.served_adapters = tuple(adapters)
         self.prompts: list[str] = []
+        self.samplings: list[LmSampling] = []
 
     async def _wait(self) -> None:
         if self.down:
@@ -59,6 +68,7 @@ class FakeLm:
 
     async def generate(self, prompt: str, sampling: LmSampling | None = None) -> LmResult:
         self.prompts.append(prompt)
+        self.samplings.append(sampling or LmSampling())
         await self._wait()
         completions = tuple(LmCompletion(i, f" {r}\n", "stop", 3) for i, r in enumerate(self.replies))
         return LmResult(completions, 10, 3 * len(completions), 0.01, "fake")
@@ -66,7 +76,7 @@ class FakeLm:
     def stream(self, prompt: str, sampling: LmSampling | None = None) -> AsyncIterator[LmDelta]:
         raise NotImplementedError
 
-    async def score(self, prompt: str, continuations: Sequence[str]) -> list[LmScore]:
+    async def score(self, prompt: str, continuations: Sequence[str], *, adapter: str = "") -> list[LmScore]:
         await self._wait()
         # The fake "likes" its own replies, as a real LM likes what it would generate.
         return [
@@ -78,6 +88,10 @@ class FakeLm:
 
     async def count_tokens(self, text: str) -> int:
         return len(text)
+
+    async def adapters(self) -> tuple[str, ...]:
+        await self._wait()
+        return self.served_adapters
 
 
 class NoKiwi:

@@ -98,3 +98,20 @@ async def test_batch_answers_in_order() -> None:
     pipeline, _ = await _pipeline(None)
     results = await pipeline.run_batch([RewriteRequest("ㅅㅏㅁ성 갤럭시"), RewriteRequest("아이폰")])
     assert [r.is_null for r in results] == [True, False]
+
+
+async def test_served_adapter_gets_its_zero_shot_prompt() -> None:
+    lm = FakeLm(["아이폰 15"], adapters=["null-query-rewrite"])
+    pipeline, _ = await _pipeline(lm)
+    result = await pipeline.run(RewriteRequest("dkdlvhs 16", previous_queries=("아이폰 케이스",)))
+    assert "아이폰 15" in [r.text for r in result.rewrites]
+    assert lm.samplings[0].adapter == "null-query-rewrite"
+    assert lm.prompts[0] == "이전 검색어: 아이폰 케이스\n검색어: dkdlvhs 16\n고친 검색어:"  # no shots
+
+
+async def test_without_the_adapter_the_few_shot_prompt_runs_on_the_base() -> None:
+    lm = FakeLm(["아이폰 15"], adapters=["another-task"])
+    pipeline, _ = await _pipeline(lm)
+    await pipeline.run(RewriteRequest("dkdlvhs 16"))
+    assert lm.samplings[0].adapter == ""
+    assert "tkatjd" in lm.prompts[0]  # a worked example of the bank

@@ -62,7 +62,8 @@ async def load(target: str, concurrency: int, requests: int, adapter_share: floa
             while not queue.empty():
                 i = queue.get_nowait()
                 name = adapter if every and i % every == 0 else ""
-                tokens += (await _one(stub, i, name))[0]
+                generated, _ = await _one(stub, i, name)
+                tokens += generated  # not `tokens += await ...`: that reads tokens before the await
 
         start = time.perf_counter()
         await asyncio.gather(*[worker() for _ in range(concurrency)])

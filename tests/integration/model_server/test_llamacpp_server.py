@@ -233,6 +233,21 @@ def test_choices_constrain_every_candidate_to_the_list(stub: pb_grpc.ModelServic
     assert greedy.completions[0].text == "서울"
 
 
+def test_packaged_adapter_is_listed_and_rewrites_a_noisy_query(stub: pb_grpc.ModelServiceStub) -> None:
+    info = stub.GetModelInfo(pb.GetModelInfoRequest(), timeout=10)
+    adapters = {a.name: a for a in info.adapters}
+    assert "null-query-rewrite" in adapters
+    assert adapters["null-query-rewrite"].rank > 0 and adapters["null-query-rewrite"].base_model
+    prompt = "검색어: 삼성 갤럭시 s24 케이ㅅ\n고친 검색어:"
+    tuned = stub.Generate(
+        pb.GenerateRequest(prompt=prompt, sampling=_greedy(16, stop=["\n"]), adapter="null-query-rewrite"),
+        timeout=60,
+    )
+    base = stub.Generate(pb.GenerateRequest(prompt=prompt, sampling=_greedy(16, stop=["\n"])), timeout=60)
+    assert tuned.completions[0].text != base.completions[0].text
+    assert tuned.completions[0].text.strip().startswith("삼성 갤럭시")
+
+
 def test_unknown_adapter_on_score_is_invalid_argument(stub: pb_grpc.ModelServiceStub) -> None:
     with pytest.raises(grpc.RpcError) as info:
         stub.Score(pb.ScoreRequest(prompt="q", continuations=["a"], adapter="nope"), timeout=10)

@@ -8,6 +8,7 @@ never inside a request.
 from __future__ import annotations
 
 from searchlm import text as korean
+from services.null_query import hangul
 
 TYPO_MODEL = "basic_with_continual_and_lengthening"
 
@@ -42,3 +43,23 @@ class KiwiRepairs:
         analyses = korean.analyze(text, top_n=self._n, typos=self._typo_model)
         joined = [korean.join([(t.form, t.tag) for t in tokens]) for tokens, _ in analyses]
         return [t for t in dict.fromkeys(joined) if t and t != text]
+
+
+def _repaired(query: str) -> str:
+    """The query with English-mode words read as Hangul keystrokes (tkatjd -> 삼성)."""
+    return hangul.recompose(" ".join(hangul.latin_to_hangul(w) or w for w in query.split()))
+
+
+def related(query: str, rewrite: str) -> bool:
+    """Whether a rewrite has any relation to the query it rewrites.
+
+    Related: the keystrokes (after reading English-mode words as Hangul) are within an edit
+    distance of half the longer string, or the two share a content morpheme (Kiwi). An LM
+    rewrite with neither ("tkatjd roffjrtl" -> "커피머신") only happens to hit the index.
+    """
+    fixed = _repaired(query)
+    a = hangul.keystrokes(fixed).replace(" ", "")
+    b = hangul.keystrokes(rewrite).replace(" ", "")
+    if hangul.osa_distance(a, b) <= max(len(a), len(b)) // 2:
+        return True
+    return bool(set(korean.content_terms(fixed)) & set(korean.content_terms(rewrite)))

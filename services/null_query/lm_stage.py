@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from searchlm.errors import InvalidRequestError
 from searchlm.lm.types import LmClient, LmSampling
 from services.null_query import hangul
+from services.null_query.korean import related
 from services.null_query.prompt import ExampleSelector, build_adapter_prompt, build_prompt, parse_completion
 from services.null_query.types import Candidate, RewriteRequest, RewriteType
 
@@ -28,6 +29,8 @@ class LmStageConfig:
         seed: Sampling seed, for reproducible answers.
         adapter: LoRA adapter tuned for this task, used with its short zero-shot prompt when
             the model server lists it (empty: always the few-shot prompt on the base model).
+        require_related: Drop LM rewrites with no keystroke or morpheme relation to the query
+            (`korean.related`); off only to measure the raw LM.
     """
 
     shots: int = 4
@@ -37,6 +40,7 @@ class LmStageConfig:
     score_top: int = 6
     seed: int = 7
     adapter: str = ADAPTER
+    require_related: bool = True
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,8 @@ class LmStage:
         return [
             Candidate(t, RewriteType.LM, hangul.jamo_distance(flat, t.replace(" ", "")), 0.5)
             for t in texts
-            if t
+            # an unrelated rewrite that happens to hit the index is still wrong
+            if t and (related(query, t) or not c.require_related)
         ]
 
     async def _score(self, prompt: str, texts: list[str], adapter: str) -> dict[str, float]:

@@ -6,6 +6,7 @@ import pytest
 
 from searchlm import context
 from searchlm.errors import InvalidRequestError, UpstreamUnavailableError
+from services.null_query.korean import related
 from services.null_query.lm_stage import LmStage, LmStageConfig
 from services.null_query.pipeline import NullQueryPipeline, PipelineConfig
 from services.null_query.prompt import Example, NgramSelector
@@ -115,3 +116,28 @@ async def test_without_the_adapter_the_few_shot_prompt_runs_on_the_base() -> Non
     await pipeline.run(RewriteRequest("dkdlvhs 16"))
     assert lm.samplings[0].adapter == ""
     assert "tkatjd" in lm.prompts[0]  # a worked example of the bank
+
+
+@pytest.mark.parametrize(
+    ("query", "rewrite", "expected"),
+    [
+        ("tkatjd roffjrtl", "삼성 갤럭시", True),  # keyboard layout
+        ("ㅅㅏㅁ성 갤럭시", "삼성 갤럭시", True),  # split jamo
+        ("삼상 갤력시", "삼성 갤럭시", True),  # jamo slips
+        ("아이폰15케이스", "아이폰 15 케이스", True),  # spacing
+        ("갤럭시 s24", "갤럭시 s24 케이스", True),  # shares a morpheme
+        ("tkatjd roffjrtl", "커피머신", False),
+        ("박재상", "삼성 갤럭시", False),
+        ("쳬빓 신씨", "삼성 갤럭시", False),
+    ],
+)
+def test_rewrite_relation(query: str, rewrite: str, expected: bool) -> None:
+    assert related(query, rewrite) is expected
+
+
+async def test_unrelated_lm_rewrite_is_dropped_even_when_it_hits() -> None:
+    pipeline, _ = await _pipeline(FakeLm(["무선청소기 v15", "아이폰 15"]))
+    result = await pipeline.run(RewriteRequest("dkdlvhs 16", max_rewrites=10))
+    texts = [r.text for r in result.rewrites]
+    assert "아이폰 15" in texts
+    assert "무선청소기 v15" not in texts  # in the catalog, but nothing like the query

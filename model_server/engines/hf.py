@@ -16,7 +16,6 @@ import logging
 import os
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,7 +24,7 @@ import torch.nn.functional as tnf
 from transformers import AutoModelForCausalLM, AutoTokenizer, DynamicCache
 
 from model_server.detokenizer import IncrementalDetokenizer, TextDiffDetokenizer
-from model_server.lora import AdapterFile, adapters_dir, check_base, discover
+from model_server.engines.hf_adapters import adapter_files, with_adapters
 from model_server.sampling import Sampler
 from model_server.types import ModelInfo, SamplingParams, TokenStep
 
@@ -211,9 +210,9 @@ class TransformersEngine:
         self._tokenizer = AutoTokenizer.from_pretrained(self._path, local_files_only=True)
         model: Any = AutoModelForCausalLM.from_pretrained(self._path, local_files_only=True)
         self._cache_kw = _cache_keyword(model)
-        adapters = self._adapter_files()
+        adapters = adapter_files(self._adapters_dir, model_dir=self._path, model_name=self._name)
         if adapters:
-            model = _with_adapters(model, adapters)
+            model = with_adapters(model, adapters)
             self._peft = True
         self._model = model.to(self._device).eval()
         config = self._model.config
@@ -227,15 +226,6 @@ class TransformersEngine:
             adapters=tuple(a.info for a in adapters),
         )
         self._eos = self._eos_ids()
-
-    def _adapter_files(self) -> list[AdapterFile]:
-        if not self._adapters_dir:
-            return []
-        base_sha = _recorded_base_sha256(self._path)
-        found = discover(adapters_dir(self._adapters_dir, packaged_model=bool(base_sha)))
-        if found:
-            check_base(found, model=self._name, model_sha256=base_sha)
-        return found
 
     def _eos_ids(self) -> set[int]:
         ids: set[int] = set()
@@ -392,36 +382,3 @@ class TransformersEngine:
             picked = logprobs[i, positions, list(cont)]
             sums.append(float(picked.sum()))
         return sums
-
-
-def _recorded_base_sha256(model_dir: str) -> str:
-    """SHA-256 of the GGUF a directory was dequantised from by `searchlm.tune` (else empty)."""
-    from searchlm.tune.base import base_info  # json only; no torch or gguf
-
-    return base_info(Path(model_dir)).sha256
-
-
-def _with_adapters(model: Any, adapters: list[AdapterFile]) -> Any:
-    """The model wrapped in PEFT with every GGUF LoRA loaded under its name."""
-    from peft import LoraConfig, get_peft_model
-
-    from searchlm.tune.gguf_lora import read_gguf_lora
-
-    for i, adapter in enumerate(adapters):
-        lora = read_gguf_lora(adapter.path)
-        config = LoraConfig(
-            r=lora.rank,
-            lora_alpha=lora.alpha,  # type: ignore[arg-type]  # peft takes any number
-            lora_dropout=0.0,
-            target_modules=sorted({name.rsplit(".", 1)[-1] for name in lora.tensors}),
-        )
-        if i == 0:
-            model = get_peft_model(model, config, adapter_name=adapter.info.name)
-        else:
-            model.add_adapter(adapter.info.name, config)
-        base = model.base_model.model
-        for module_name, (a, b) in lora.tensors.items():
-            layer = base.get_submodule(module_name)
-            layer.lora_A[adapter.info.name].weight.data.copy_(torch.from_numpy(np.asarray(a, np.float32)))
-            layer.lora_B[adapter.info.name].weight.data.copy_(torch.from_numpy(np.asarray(b, np.float32)))
-    return model

@@ -43,7 +43,7 @@ from model_server.engines.step_thread import StepThread
 from model_server.lora import adapters_dir, check_base, discover
 from model_server.sampling import Sampler
 from model_server.types import ModelInfo, SamplingParams, TokenStep
-from searchlm.files import file_sha256, packaged_gguf
+from searchlm.files import file_sha256, packaged_gguf, packaged_sha256
 
 DEFAULT_MODEL_NAME = "gemma-3-270m-q4_k_m"
 
@@ -167,7 +167,8 @@ class LlamaCppEngine:
             verify_sha256(path, self._sha256)
         adapters = discover(adapters_dir(self._adapters_dir, packaged_model=not self._path))
         if adapters:
-            check_base(adapters, model=self._info.model, model_sha256=self._sha256 or file_sha256(path))
+            served = self._sha256 or (file_sha256(path) if self._path else packaged_sha256())
+            check_base(adapters, model=self._info.model, model_sha256=served)
         batch = self._info.max_batch_size
         n_seq = batch + self._cache_entries + 1  # running slots, cache entries, one for scoring
         self._ctx = ctx = LlamaContext(

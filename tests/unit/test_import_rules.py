@@ -29,7 +29,7 @@ TRANSPORT = re.compile(
 )
 HEAVY = {"torch", "faiss", "llama_cpp", "tensorrt_llm", "transformers"}
 HEAVY_ALLOWED = re.compile(
-    r"^model_server/engines/(hf|llamacpp[a-z_]*|trtllm)\.py$"
+    r"^model_server/engines/(hf[a-z_]*|llamacpp[a-z_]*|trtllm)\.py$"
     r"|^searchlm/nli/(scorer|modeling|training/train)\.py$"
     r"|^searchlm/reader/(reader|modeling|training/train)\.py$"
     r"|^searchlm/tune/(train|evaluate)\.py$"

@@ -155,8 +155,11 @@ class ExtractiveReader:
         if top_k < 1:
             raise ValueError(f"top_k must be >= 1, got {top_k}")
         pools = self.candidates_many(items, progress=progress)
-        strip = self.decode.strip_particles
-        return [to_answers(pool, ps, top_k, strip=strip) for (_, ps), pool in zip(items, pools, strict=True)]
+        d = self.decode
+        return [
+            to_answers(pool, ps, top_k, strip=d.strip_particles, question=q, shape_ratio=d.shape_ratio)
+            for (q, ps), pool in zip(items, pools, strict=True)
+        ]
 
     def candidates_many(
         self, items: Sequence[tuple[str, Sequence[str]]], *, progress: bool = False

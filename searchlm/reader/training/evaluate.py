@@ -33,7 +33,9 @@ def score_examples(
     raw: list[str] = []
     for pool, e in zip(pools, examples, strict=True):
         for strip, out in ((True, stripped), (False, raw)):
-            answers = to_answers(pool, [e.context], 1, strip=strip)
+            answers = to_answers(
+                pool, [e.context], 1, strip=strip, question=e.question, shape_ratio=reader.decode.shape_ratio
+            )
             out.append(answers[0].text if answers else "")
     return reader_report(stripped, raw, [e.answers for e in examples])
 

@@ -113,3 +113,36 @@ STRIP_CASES = [
 def test_strip_particles(span: str, expected: str) -> None:
     pytest.importorskip("kiwipiepy", reason="kiwipiepy is in the cpu extra")
     assert strip_particles([span]) == [expected]
+
+
+# (span, what follows it in the passage, expected): Kiwi reads the word as it stands.
+CONTEXT_CASES = [
+    ("가상원자로", "(virtual reactor)를", "가상원자로"),  # alone: 가상 원자 + 로 (particle)
+    ("태평고", "(太平鼓)로, ", "태평고"),
+    ("프레디 머큐리가", " 작곡했다.", "프레디 머큐리"),
+    ("1443년에", " 만들었다", "1443년"),
+    ("가상원자", "로를 개발", "가상원자"),  # the span ends inside a word: left whole
+]
+
+
+@pytest.mark.parametrize(("span", "follow", "expected"), CONTEXT_CASES)
+def test_strip_particles_reads_the_word_in_its_passage(span: str, follow: str, expected: str) -> None:
+    pytest.importorskip("kiwipiepy", reason="kiwipiepy is in the cpu extra")
+    assert strip_particles([span], [follow]) == [expected]
+
+
+def test_to_answers_prefers_the_shape_the_question_asks_for() -> None:
+    pytest.importorskip("kiwipiepy", reason="kiwipiepy is in the cpu extra")
+    passage = "119 대원 5명과 개 2마리를 보낸 뒤 102명을 더 보냈다."
+    long_span = (0, passage.index("102명") + 4)
+    short = (passage.index("102명"), passage.index("102명") + 4)
+    from searchlm.reader.decode import Candidate
+
+    pool = [Candidate(0, *long_span, 5.0, 0.0), Candidate(0, *short, 4.0, 0.0)]
+    asked = to_answers(pool, [passage], 2, question="몇 명을 더 보냈는가?")
+    assert asked[0].text == "102명"
+    assert passage[asked[0].start : asked[0].end] == "102명"
+    plain = to_answers(pool, [passage], 2, question="무엇을 보냈는가?")
+    assert plain[0].text.startswith("119 대원")
+    off = to_answers(pool, [passage], 2, question="몇 명을 더 보냈는가?", shape_ratio=1.01)
+    assert off[0].text.startswith("119 대원")

@@ -24,6 +24,8 @@ from services.free_qa.kinds import KindClassifier
 from services.free_qa.manifest import corpus_hash
 from services.free_qa.pipeline import PipelineConfig, QaPipeline
 from services.free_qa.reader_answerer import ReaderConfig, SpanReader
+from services.free_qa.reader_confidence import DEFAULT_PATH as DEFAULT_CONFIDENCE
+from services.free_qa.reader_confidence import AnswerConfidence, load_confidence
 from services.free_qa.retrieval import RetrievalConfig
 from services.free_qa.settings import FreeQaSettings
 from services.free_qa.sources import read_passages
@@ -101,6 +103,18 @@ def load_reader(settings: FreeQaSettings) -> SpanReader | None:
         return None
 
 
+def load_calibration(spec: str) -> AnswerConfidence | None:
+    """The answer-confidence model `spec` names: "default" (shipped), "none", or a JSON path.
+
+    Raises:
+        FileNotFoundError: A named file is missing.
+        ValueError: The file does not hold a model for today's features.
+    """
+    if spec == "none":
+        return None
+    return load_confidence(DEFAULT_CONFIDENCE if spec == "default" else Path(spec).expanduser())
+
+
 def build_pipeline(settings: FreeQaSettings, lm: LmClient | None) -> QaPipeline:
     """Wires the pipeline (slow: loads the index, embedder, NLI model and reader)."""
     embedder = open_embedder(settings.embedder, num_threads=settings.embedder_threads)
@@ -118,7 +132,11 @@ def build_pipeline(settings: FreeQaSettings, lm: LmClient | None) -> QaPipeline:
         use_lm=settings.use_lm,
         span_answers=settings.span_answers,
         spans=SpanConfig(rerank=settings.span_rerank),
-        reader=ReaderConfig(passages=settings.reader_passages, min_confidence=settings.reader_min_confidence),
+        reader=ReaderConfig(
+            passages=settings.reader_passages,
+            min_confidence=settings.reader_min_confidence,
+            calibration=load_calibration(settings.reader_confidence),
+        ),
     )
     return QaPipeline(
         retriever=retriever,

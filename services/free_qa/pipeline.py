@@ -150,7 +150,9 @@ class QaPipeline:
             else None
         )
         self._reader = (
-            None if reader is None else ReaderAnswerer(reader=reader, split=split, config=self._config.reader)
+            None
+            if reader is None
+            else ReaderAnswerer(reader=reader, split=split, terms=terms, config=self._config.reader)
         )
         self._strategies: dict[QuestionKind, Strategy] = {
             QuestionKind.FACTOID: self._factoid,

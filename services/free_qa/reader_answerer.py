@@ -18,8 +18,13 @@ from typing import Protocol
 
 from searchlm import context
 from searchlm.reader.types import SpanAnswer
-from services.free_qa.evidence import Splitter
+from services.free_qa.evidence import Splitter, Terms, lexical_overlap
+from services.free_qa.reader_confidence import AnswerConfidence, AnswerSignals
 from services.free_qa.types import ScoredPassage
+
+# The reader's own confidence from which it answers when no calibration is loaded: chosen on the
+# training side (the tune articles, `bench/reader.py --split tune`: it maximised the served EM).
+READER_ONLY_MIN_CONFIDENCE = 0.3
 
 _log = logging.getLogger(__name__)
 
@@ -38,23 +43,32 @@ class ReaderConfig:
 
     Attributes:
         passages: Top retrieved passages the reader reads.
-        min_confidence: The reader's best span answers from this confidence on (0-1); below it
-            the feature-ranked spans answer. 0.3 was chosen on the training side (the tune
-            articles, `bench/reader.py --split tune`: it maximised the served EM there);
-            docs/free_qa.md has the held-out coverage-vs-EM curve.
+        min_confidence: The answer's confidence from which the reader's span answers (0-1);
+            below it the feature-ranked spans answer. None: the calibration's own threshold,
+            or `READER_ONLY_MIN_CONFIDENCE` on the reader's confidence without one (both chosen
+            on the tune articles; docs/free_qa.md has the held-out coverage-vs-EM curves).
         min_null_margin: The best span's score must exceed its window's null ("no answer")
             score by this much (0: the null score must not win).
+        calibration: The model that turns reader, retrieval and support signals into one
+            confidence (`reader_confidence`); None: the reader's own confidence.
     """
 
     passages: int = 3
-    min_confidence: float = 0.3
+    min_confidence: float | None = None
     min_null_margin: float = 0.0
+    calibration: AnswerConfidence | None = None
 
     def __post_init__(self) -> None:
         if self.passages < 1:
             raise ValueError(f"reader passages must be >= 1, got {self.passages}")
-        if not 0.0 <= self.min_confidence <= 1.0:
+        if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
             raise ValueError(f"reader min_confidence must be in [0, 1], got {self.min_confidence}")
+
+    def threshold(self) -> float:
+        """The confidence from which the reader answers."""
+        if self.min_confidence is not None:
+            return self.min_confidence
+        return self.calibration.threshold if self.calibration else READER_ONLY_MIN_CONFIDENCE
 
 
 @dataclass(frozen=True)
@@ -65,7 +79,7 @@ class ReadSpan:
         text: The span (a substring of the passage).
         passage: The passage it was read from.
         sentence: The sentence around it ("" when the splitter does not find it).
-        confidence: The reader's confidence, 0-1.
+        confidence: The answer's confidence, 0-1 (calibrated when `ReaderConfig.calibration` is set).
     """
 
     text: str
@@ -88,13 +102,39 @@ class ReaderOutcome:
     flag: str = ""
 
 
-def verdict(best: SpanAnswer | None, config: ReaderConfig) -> str:
-    """The fallback flag for the reader's best span ("": it answers). Shared with `bench/reader.py`."""
+def verdict(best: SpanAnswer | None, config: ReaderConfig, confidence: float | None = None) -> str:
+    """The fallback flag for the reader's best span ("": it answers). Shared with the benchmarks.
+
+    Args:
+        best: The reader's best span.
+        config: The thresholds.
+        confidence: The answer's calibrated confidence (None: the reader's own).
+    """
     if best is None or not best.text.strip() or best.score - best.null_score < config.min_null_margin:
         return "reader_no_answer"
-    if best.confidence < config.min_confidence:
+    if (best.confidence if confidence is None else confidence) < config.threshold():
         return "reader_unsure"
     return ""
+
+
+def answer_signals(
+    question: str,
+    answers: Sequence[SpanAnswer],
+    shown: Sequence[ScoredPassage],
+    sentence: str,
+    terms: Terms,
+) -> AnswerSignals:
+    """What the service knows about the reader's best answer (``answers[0]``), for calibration."""
+    best = answers[0]
+    passage = shown[best.passage_index]
+    return AnswerSignals(
+        best=best,
+        runner_up_confidence=answers[1].confidence if len(answers) > 1 else 0.0,
+        passage_rank=best.passage_index,
+        dense_score=passage.dense_score,
+        question_coverage=lexical_overlap(question, sentence or passage.passage.text, terms),
+        in_question=best.text.replace(" ", "") in question.replace(" ", ""),
+    )
 
 
 class ReaderAnswerer:
@@ -103,11 +143,14 @@ class ReaderAnswerer:
     Args:
         reader: The span reader.
         split: Sentence splitter (the citation's snippet is the answer's sentence).
+        terms: Content-term tokenizer (the calibration's question coverage).
         config: How many passages are read and when the reader answers.
     """
 
-    def __init__(self, *, reader: SpanReader, split: Splitter, config: ReaderConfig | None = None) -> None:
-        self._reader, self._split = reader, split
+    def __init__(
+        self, *, reader: SpanReader, split: Splitter, terms: Terms, config: ReaderConfig | None = None
+    ) -> None:
+        self._reader, self._split, self._terms = reader, split, terms
         self._config = config or ReaderConfig()
 
     def answer(self, question: str, passages: Sequence[ScoredPassage]) -> ReaderOutcome:
@@ -117,26 +160,38 @@ class ReaderAnswerer:
         """
         shown = list(passages[: self._config.passages])
         try:
-            answers = self._reader.read(question, [p.passage.text for p in shown], top_k=1)
+            answers = self._reader.read(question, [p.passage.text for p in shown], top_k=2)
             best = answers[0] if answers else None
             if best is not None and not 0 <= best.passage_index < len(shown):
                 raise IndexError(f"reader answered from passage {best.passage_index} of {len(shown)}")
         except Exception:
             _log.warning("reader failed; answering with spans", exc_info=True, extra=_request())
             return ReaderOutcome(None, "reader_error")
-        flag = verdict(best, self._config)
-        if flag or best is None:
-            return ReaderOutcome(None, flag)
+        if best is None:
+            return ReaderOutcome(None, "reader_no_answer")
         passage = shown[best.passage_index]
-        sentence = _sentence_at(passage.passage.text, best.start, best.end, self._split)
-        return ReaderOutcome(ReadSpan(best.text, passage, sentence, best.confidence))
+        sentence = sentence_at(passage.passage.text, best.start, best.end, self._split)
+        confidence = self._confidence(question, answers, shown, sentence)
+        flag = verdict(best, self._config, confidence)
+        if flag:
+            return ReaderOutcome(None, flag)
+        return ReaderOutcome(ReadSpan(best.text, passage, sentence, confidence))
+
+    def _confidence(
+        self, question: str, answers: Sequence[SpanAnswer], shown: Sequence[ScoredPassage], sentence: str
+    ) -> float:
+        """The calibrated confidence of the best answer (the reader's own without a calibration)."""
+        model = self._config.calibration
+        if model is None:
+            return answers[0].confidence
+        return model.probability(answer_signals(question, answers, shown, sentence, self._terms))
 
 
 def _request() -> dict[str, str]:
     return {"request_id": context.request_id()}
 
 
-def _sentence_at(text: str, start: int, end: int, split: Splitter) -> str:
+def sentence_at(text: str, start: int, end: int, split: Splitter) -> str:
     """The sentence of `text` holding `text[start:end]` ("" when no split sentence covers it)."""
     cursor = 0
     for sentence in split(text):

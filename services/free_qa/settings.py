@@ -71,8 +71,12 @@ class FreeQaSettings(ServerSettings, LmClientSettings):
     """Reader artefact directory; empty: the one in searchlm/reader/artifacts (missing: spans answer)."""
     reader_passages: int = _READER.passages
     """Top passages the reader reads."""
-    reader_min_confidence: float = _READER.min_confidence
-    """Reader confidence from which its span answers (0.3, chosen on the tune articles); below it,
-    or when the null score wins, the feature-ranked spans answer."""
+    reader_confidence: str = "default"
+    """How a reader answer's confidence is made: default (reader + retrieval + support, the model in
+    services/free_qa/data/reader_confidence.json), none (the reader's own), or a JSON path."""
+    reader_min_confidence: float | None = _READER.min_confidence
+    """Confidence from which the reader's span answers; unset: the calibration's threshold (or 0.3
+    on the reader's own confidence), both chosen on the tune articles. Below it, or when the null
+    score wins, the feature-ranked spans answer."""
     kind_lm: bool = False
     """Ask the LM for the kind of questions no rule classifies (off: the 270M model is not good at it)."""

@@ -127,3 +127,17 @@ async def test_pipeline_answers_with_the_calibrated_confidence() -> None:
         QaRequest("한글을 만든 사람은 누구야?")
     )
     assert "reader_unsure" in unsure.flags and unsure.answer != "1443년 [1]"
+
+
+def test_bench_metrics_auc_and_threshold_choice() -> None:
+    from bench.reader_confidence import Row, auc, best_threshold, served
+
+    assert auc([0.1, 0.4, 0.35, 0.8], [False, False, True, True]) == pytest.approx(0.75)
+    assert auc([0.5, 0.5], [True, False]) == pytest.approx(0.5)  # ties count half
+    rows = [
+        Row(("세종",), "세종", None, 0.9, "한글"),  # reader right and sure
+        Row(("1443년",), "1446년", None, 0.2, "1443년"),  # reader wrong and unsure: spans right
+    ]
+    conf = [0.9, 0.2]
+    assert served(rows, conf, 0.5) == {"em": 1.0, "f1": 1.0, "reader_answers": 0.5}
+    assert best_threshold(rows, conf) == 0.25  # the lowest threshold that keeps the unsure one out

@@ -154,12 +154,16 @@ def declarative(question: str) -> str:
     Not handled: a mood the declarative cannot carry (conjecture -ㄹ까 becomes a plain present,
     비가 올까? -> 비가 온다.); the honorific inside 세요 (가세요? -> 간다.); words Kiwi mistags
     (짜지? read as the verb 짜다 "squeeze" gives 짠다); a question with no final ending
-    (고래는 포유류?) is returned as it is, closed with a period.
+    (고래는 포유류?) is returned as it is, closed with a period, unless its copula is fused
+    onto a name Kiwi does not know (대통령은 바샤르야? -> 대통령은 바샤르이다.).
     """
     text = question.strip()
     morphs = kiwi_text.morphemes(text)
     end = kiwi_text.final_ending(morphs)
-    if end is None:
+    fused = kiwi_text.contracted_copula(text, morphs) if end is None else None
+    if fused is not None:
+        statement = text[:fused] + "이다"
+    elif end is None:
         statement = text.rstrip("?？.!~ ")
     else:
         statement = _without_tail(text, morphs, end) or _statement(text, morphs, end)

@@ -101,7 +101,9 @@ def _yes_no(question: str) -> bool:
     if any(m.form in _WH_FORMS for m in morphs):
         return False
     end = kiwi_text.final_ending(morphs)
-    if end is None or morphs[end].form in _NOT_ASKING:
+    if end is None:  # 바샤르야?, 은주지?: the copula fused onto a name Kiwi does not know
+        return kiwi_text.contracted_copula(question, morphs) is not None
+    if morphs[end].form in _NOT_ASKING:
         return False
     if morphs[end].form == "세요" and not question.rstrip().endswith(("?", "？")):
         return False  # 설명하세요 orders; 가세요? asks

@@ -49,3 +49,36 @@ def final_ending(morphemes: Sequence[Morpheme]) -> int | None:
         if m.tag not in _AFTER_FINAL and not (m.tag == "JX" and m.form == "요"):
             return None
     return None
+
+
+# Copula endings that contract onto a noun ending in a vowel (바샤르야?, 은주지?, 철수니?, 사과다.).
+_CONTRACTED_TAILS = ("지요", "예요", "야", "지", "냐", "니", "죠", "다", "래", "요")
+_CLOSING = "?？.!~ "
+
+
+def _vowel_final(syllable: str) -> bool:
+    code = ord(syllable) - 0xAC00
+    return 0 <= code < 11172 and code % 28 == 0
+
+
+def contracted_copula(text: str, morphemes: Sequence[Morpheme]) -> int | None:
+    """Where a copula ending contracted onto a vowel-final noun starts, or None.
+
+    Kiwi reads the copula in 포유류야? (포유류/이/야), but fused onto a name it does not know it
+    sees one proper noun or a vocative particle: 바샤르야? (바샤르/NNP 야/JKV), 은주지? (은주지/NNP),
+    아이유지? (아이/유지). For a text with no final ending whose last word ends in a contracted
+    copula ending after a vowel, this gives the ending's offset in ``text``. A last word Kiwi
+    knows whole as a common noun (강아지, 바다, 어머니) is that noun, not a contraction.
+    """
+    if final_ending(morphemes) is not None:
+        return None
+    body = text.rstrip(_CLOSING)
+    start = body.rfind(" ") + 1
+    word = body[start:]
+    tail = next((t for t in _CONTRACTED_TAILS if word.endswith(t) and len(word) > len(t)), None)
+    if tail is None or not _vowel_final(word[-len(tail) - 1]):
+        return None
+    covering = [m for m in morphemes if m.start >= start and m.end <= len(body)]
+    if len(covering) == 1 and covering[0].tag == "NNG" and covering[0].end - covering[0].start == len(word):
+        return None
+    return len(body) - len(tail)

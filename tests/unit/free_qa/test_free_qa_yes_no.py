@@ -105,6 +105,12 @@ YES_NO = [
     ("화성에는 물이 없다.", "화성에는 물이 없다."),
     ("한글은 1443년에 창제되었다", "한글은 1443년에 창제되었다."),
     ("임진왜란은 1592년에 일어났다?", "임진왜란은 1592년에 일어났다."),
+    # the copula fused onto a name Kiwi does not know (read as one noun or a vocative)
+    ("시리아의 대통령은 바샤르야?", "시리아의 대통령은 바샤르이다."),
+    ("주인공의 이름은 은주지?", "주인공의 이름은 은주이다."),
+    ("이 노래를 부른 가수는 아이유지?", "이 노래를 부른 가수는 아이유이다."),
+    ("범인은 철수니?", "범인은 철수이다."),
+    ("정답은 사과요?", "정답은 사과이다."),
 ]
 
 # Wh-questions, long-form, multi-hop and requests: never YES_NO.
@@ -137,6 +143,10 @@ NOT_YES_NO = [
     ("미국 대통령 중 그래미 상을 받은 사람은?", QuestionKind.MULTI_HOP),
     ("조선의 왕 중에서 가장 오래 재위한 인물은?", QuestionKind.MULTI_HOP),
     ("유럽 국가 가운데 가장 큰 나라는?", QuestionKind.MULTI_HOP),
+    # a bare noun asked about is a factoid, also when it ends like a fused copula
+    ("한국의 수도?", None),
+    ("가장 큰 바다?", None),
+    ("주인공은 누구지?", None),
 ]
 
 

@@ -24,21 +24,13 @@ class Token(Protocol):
     end: int
 
 
-# Words of Korean reviews and web writing that Kiwi's dictionary lacks and splits wrongly
-# (꿀잼 -> 꿀 + 잼, 존잼 -> 존재 + ㅁ): registered as common nouns, so every reader sees one word.
-USER_NOUNS = ("꿀잼", "존잼", "핵잼", "개꿀잼", "개잼", "노잼", "핵노잼", "개노잼", "존맛", "존맛탱", "꿀템")
-
-
 @functools.cache
 def _build() -> Any:
     try:
         from kiwipiepy import Kiwi
     except ImportError as exc:  # pragma: no cover - kiwipiepy is in the cpu extra
         raise ImportError("Korean text analysis needs kiwipiepy: pip install kiwipiepy") from exc
-    kiwi = Kiwi()
-    for word in USER_NOUNS:
-        kiwi.add_user_word(word, "NNG", 0.0)
-    return kiwi
+    return Kiwi()
 
 
 def warm() -> None:

@@ -83,22 +83,6 @@ OVERALL = _words(
     """
 )
 
-# Slang nouns that say a plain predicate ("그냥 꿀잼" = 재미있다, "존맛" = 맛있다): read as that
-# predicate, so that their statement is the plain one NLI and readers understand ("재미있다").
-# `searchlm.text` registers them with Kiwi as whole words.
-SLANG_PREDICATES = {
-    "꿀잼": "재미있",
-    "존잼": "재미있",
-    "핵잼": "재미있",
-    "개꿀잼": "재미있",
-    "개잼": "재미있",
-    "노잼": "재미없",
-    "핵노잼": "재미없",
-    "개노잼": "재미없",
-    "존맛": "맛있",
-    "존맛탱": "맛있",
-}
-
 # Evaluative nouns that end a clause without a verb ("가성비 최고", "흡입력 짱", "배송 굿").
 EVALUATIVE_NOUNS = frozenset(
     {"최고", "짱", "대박", "강추", "굿", "별로", "최악", "비추", "실망", "감동", "만족", "불만", "노잼"}

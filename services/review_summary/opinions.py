@@ -100,9 +100,6 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
         known = stem in lexicon.POLAR or t.form in lexicon.POLAR
         if nxt_tag == "XSA" or known:
             return stem, ((t.form, tag), (nxt.form, nxt_tag)), i + 1
-    if tag == "NNG" and t.form in lexicon.SLANG_PREDICATES and _ends_clause(nxt, nxt_tag):
-        stem = lexicon.SLANG_PREDICATES[t.form]
-        return stem, ((stem, "VA"),), i + (1 if nxt is not None and nxt_tag == "VCP" else 0)
     if tag in ("NNG", "MAG") and t.form in lexicon.EVALUATIVE_NOUNS and _ends_clause(nxt, nxt_tag):
         return t.form, ((t.form, tag), ("이", "VCP")), i + (1 if nxt is not None and nxt_tag == "VCP" else 0)
     return None

@@ -15,6 +15,7 @@ from searchlm.lm.types import LmCompletion, LmDelta, LmResult, LmSampling, LmSco
 from searchlm.nli.types import NliScores
 from searchlm.reader.types import SpanAnswer
 from services.free_qa.chunking import ChunkingConfig, chunk_passages
+from services.free_qa.pipeline import PipelineConfig, QaPipeline
 from services.free_qa.retrieval import Corpus, HybridRetriever
 from services.free_qa.types import Hit, Passage
 
@@ -220,3 +221,19 @@ ENCYCLOPEDIA = [
         "시서스는 포도과 덩굴식물이다. 시서스는 식욕을 줄여 다이어트에 도움이 된다고 알려져 있다.",
     ),
 ]
+
+
+def reader_pipeline(reader: FakeReader | None, config: PipelineConfig) -> QaPipeline:
+    """The pipeline over `ENCYCLOPEDIA` with a fake LM, no NLI and `reader` (the reader tests')."""
+    from services.free_qa.kiwi_text import morphemes
+
+    return QaPipeline(
+        retriever=make_retriever(ENCYCLOPEDIA),
+        lm=FakeLm(),
+        scorer=None,
+        split=sentences,
+        terms=words,
+        config=config,
+        tag=morphemes,
+        reader=reader,
+    )

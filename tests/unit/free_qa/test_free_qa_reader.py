@@ -16,12 +16,11 @@ from searchlm import context
 from searchlm.reader.types import SpanAnswer
 from services.free_qa.adapters.reader import ReaderUnavailableError, open_reader
 from services.free_qa.factory import load_reader
-from services.free_qa.kiwi_text import morphemes
 from services.free_qa.pipeline import PipelineConfig, QaPipeline
 from services.free_qa.reader_answerer import ReaderConfig, verdict
 from services.free_qa.settings import FreeQaSettings
 from services.free_qa.types import ABSTAIN_TEXT, QaRequest, QuestionKind
-from tests.unit.free_qa.fakes import ENCYCLOPEDIA, FakeLm, FakeReader, make_retriever, sentences, words
+from tests.unit.free_qa.fakes import ENCYCLOPEDIA, FakeReader, reader_pipeline
 
 CONFIG = PipelineConfig(min_dense_score=0.1, confident_dense_score=0.1, use_lm=False)
 HANGUL = QaRequest("한글을 만든 사람은 누구야?")
@@ -36,16 +35,7 @@ def make_reader(**options: Any) -> FakeReader:
 
 
 def pipeline(reader: FakeReader | None, config: PipelineConfig = CONFIG) -> QaPipeline:
-    return QaPipeline(
-        retriever=make_retriever(ENCYCLOPEDIA),
-        lm=FakeLm(),
-        scorer=None,
-        split=sentences,
-        terms=words,
-        config=config,
-        tag=morphemes,
-        reader=reader,
-    )
+    return reader_pipeline(reader, config)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,6 @@ import pytest
 from searchlm import context
 from searchlm.reader.types import SpanAnswer
 from services.free_qa.factory import load_calibration
-from services.free_qa.kiwi_text import morphemes
 from services.free_qa.pipeline import PipelineConfig, QaPipeline
 from services.free_qa.reader_answerer import ReaderConfig, answer_signals
 from services.free_qa.reader_confidence import (
@@ -26,7 +25,7 @@ from services.free_qa.reader_confidence import (
     save_confidence,
 )
 from services.free_qa.types import Passage, QaRequest, ScoredPassage
-from tests.unit.free_qa.fakes import ENCYCLOPEDIA, FakeLm, FakeReader, make_retriever, sentences, words
+from tests.unit.free_qa.fakes import FakeReader, reader_pipeline, words
 
 BEST = SpanAnswer("세종대왕", 1, 0, 4, score=9.0, confidence=0.8, null_score=1.0)
 
@@ -94,22 +93,11 @@ def test_shipped_model_loads_with_a_threshold() -> None:
 
 
 def _pipeline(reader: FakeReader, calibration: AnswerConfidence) -> QaPipeline:
+    reader_config = ReaderConfig(calibration=calibration)
     config = PipelineConfig(
-        min_dense_score=0.1,
-        confident_dense_score=0.1,
-        use_lm=False,
-        reader=ReaderConfig(calibration=calibration),
+        min_dense_score=0.1, confident_dense_score=0.1, use_lm=False, reader=reader_config
     )
-    return QaPipeline(
-        retriever=make_retriever(ENCYCLOPEDIA),
-        lm=FakeLm(),
-        scorer=None,
-        split=sentences,
-        terms=words,
-        config=config,
-        tag=morphemes,
-        reader=reader,
-    )
+    return reader_pipeline(reader, config)
 
 
 def _constant(log_odds: float, threshold: float) -> AnswerConfidence:

@@ -20,6 +20,12 @@ gold paragraph among two other paragraphs of its article. The service's own code
   The service runs ``sentences/max`` (``yes_no_premises`` + ``judge_yes_no``) with the
   threshold this benchmark chose (``YES_NO_MIN_CONFIDENCE``).
 
+With ``--reader``, the extractive reader's slot check (`services.free_qa.slot_check`: a
+copular claim's complement masked with a question word and read back) is measured alone and
+in both orders with the served NLI rule. Its confidence floor is chosen on the TUNE articles
+only (the reader was trained on the train articles, whose questions the masked claims nearly
+repeat), the same way: the lowest floor whose tune accuracy among answered is >= the target.
+
 For each combination the confidence threshold below which the service abstains is chosen
 on the TRAINING side (the reader's train+tune articles: nothing in the yes/no path was trained
 on KorQuAD, but held-out articles are never used for a choice): the lowest threshold whose
@@ -123,6 +129,84 @@ def choose_threshold(rows, target: float) -> float:
     return max(GRID, key=lambda t: figures(rows, t)["accuracy_answered"])
 
 
+def nli_scores(scorer, pairs: list[tuple[str, str]], cache: Path | None) -> dict:
+    """NLI scores of `pairs`, from `cache` when it holds them all (else scored and written there)."""
+    from searchlm.nli.types import NliScores
+
+    if cache is not None and cache.is_file():
+        stored = {(p, h): NliScores(*s) for p, h, s in json.loads(cache.read_text(encoding="utf-8"))}
+        if all(pair in stored for pair in pairs):
+            return stored
+    scores = dict(zip(pairs, scorer.score(pairs), strict=True))
+    if cache is not None:
+        rows = [[p, h, [s.entailment, s.neutral, s.contradiction]] for (p, h), s in scores.items()]
+        cache.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    return scores
+
+
+READER_GRID = tuple(round(0.05 * i, 2) for i in range(19))  # 0.0 .. 0.9
+
+
+def slot_rows(items, statements: dict[str, str], threads: int) -> tuple[dict, float]:
+    """qid -> (yes, confidence) of the reader's slot check (None: no slot or no span), and the
+    mean seconds of one read."""
+    from services.free_qa.adapters.reader import open_reader
+    from services.free_qa.kiwi_text import morphemes
+    from services.free_qa.slot_check import focus_slot, judge_slot
+
+    reader = open_reader("default", threads=threads)
+    out: dict[str, tuple[bool, float] | None] = {}
+    reads, start = 0, time.perf_counter()
+    for item in items:
+        slot = focus_slot(statements[item.qid], morphemes(statements[item.qid]))
+        verdict = None if slot is None else judge_slot(reader.read, slot, item.passages, 0.0)
+        reads += slot is not None
+        out[item.qid] = None if verdict is None else (verdict.yes, verdict.confidence)
+    return out, (time.perf_counter() - start) / max(1, reads)
+
+
+ORDERS = {"reader": ("reader",), "nli_then_reader": ("nli", "reader"), "reader_then_nli": ("reader", "nli")}
+
+
+def chained(order: Sequence[str], found: dict[str, tuple[bool, float] | None], floors: dict[str, float]):
+    """The first of `order`'s checks that answers at its floor: (yes, 1.0), or None."""
+    for check in order:
+        verdict = found[check]
+        if verdict is not None and verdict[1] >= floors[check]:
+            return verdict[0], 1.0
+    return None
+
+
+def reader_report(sides, served_nli: dict, nli_floor: float, slots: dict, target: float) -> dict[str, object]:
+    """The slot check alone and with the served NLI rule, its floor chosen on the tune side."""
+
+    def rows(side: str, order: Sequence[str], floor: float):
+        floors = {"nli": nli_floor, "reader": floor}
+        return [
+            (i.gold_yes, chained(order, {"nli": served_nli[i.qid], "reader": slots[i.qid]}, floors))
+            for i in sides[side]
+        ]
+
+    report: dict[str, object] = {}
+    for name, order in ORDERS.items():
+        floor = next(
+            (f for f in READER_GRID if figures(rows("tune", order, f), 0.5)["accuracy_answered"] >= target),
+            READER_GRID[-1],
+        )
+        held = rows("heldout", order, floor)
+        by_gold = {g: [r for r in held if r[0] == (g == "yes")] for g in ("yes", "no")}
+        report[name] = {
+            "reader_floor": floor,
+            "tune": figures(rows("tune", order, floor), 0.5),
+            "heldout": figures(held, 0.5) | {"accuracy_answered_ci": bootstrap_ci(held, 0.5)},
+            "heldout_by_gold": {g: figures(r, 0.5) for g, r in by_gold.items()},
+            "heldout_curve": [
+                {"reader_floor": f} | figures(rows("heldout", order, f), 0.5) for f in READER_GRID[::2]
+            ],
+        }
+    return report
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -131,6 +215,9 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="items per side (0 = all)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--target-accuracy", type=float, default=0.80)
+    parser.add_argument("--reader", action="store_true", help="also the reader's slot check")
+    parser.add_argument("--cuts", default=",".join(CUTS), help="premise cuts to score (comma-separated)")
+    parser.add_argument("--nli-cache", type=Path, help="JSON of NLI scores: read if present, else written")
     args = parser.parse_args()
     if not (args.data_dir / "korquad1.0").is_dir():
         print(json.dumps({"skipped": f"{args.data_dir}/korquad1.0 not found"}))
@@ -139,7 +226,7 @@ def main() -> int:
     from searchlm import text as korean
     from searchlm.nli import open_scorer
     from searchlm.nli.verdict import SHIPPED_THRESHOLDS
-    from services.free_qa.evidence import declarative
+    from services.free_qa.evidence import YES_NO_MIN_CONFIDENCE, declarative
     from services.free_qa.kinds import classify_by_rules
     from services.free_qa.types import QuestionKind
 
@@ -149,17 +236,20 @@ def main() -> int:
     }
     if args.limit:
         sides = {k: v[: args.limit] for k, v in sides.items()}
+    tune = [i for i in load_yes_no(args.data_dir, ["tune"]) if i.qid in {j.qid for j in sides["train"]}]
     scorer = open_scorer("default", threads=args.threads)
+    cuts = [c for c in args.cuts.split(",") if c in CUTS] + (["sentences"] if args.reader else [])
+    cuts = list(dict.fromkeys(cuts))
     start = time.perf_counter()
     statements = {i.qid: declarative(i.question) for v in sides.values() for i in v}
     cut_premises = {
         (cut, i.qid): premises_of(cut, i.passages, korean.sentences)
-        for cut in CUTS
+        for cut in cuts
         for v in sides.values()
         for i in v
     }
     pairs = list(dict.fromkeys((p, statements[qid]) for (_, qid), ps in cut_premises.items() for p in ps))
-    scores = dict(zip(pairs, scorer.score(pairs), strict=True))
+    scores = nli_scores(scorer, pairs, args.nli_cache)
     nli_seconds = time.perf_counter() - start
 
     report: dict[str, object] = {"items": {k: len(v) for k, v in sides.items()}, "pairs_scored": len(pairs)}
@@ -169,7 +259,7 @@ def main() -> int:
         for k, v in sides.items()
     }
     combos = {}
-    for cut in CUTS:
+    for cut in cuts:
         for rule in RULES:
             rows = {
                 k: [
@@ -199,6 +289,25 @@ def main() -> int:
                 "heldout_curve": [{"threshold": g} | figures(held, g) for g in GRID[::3]],
             }
     report["combinations"] = combos
+    if args.reader:
+        served = {
+            i.qid: decide(
+                "max", statements[i.qid], cut_premises[("sentences", i.qid)], scores, SHIPPED_THRESHOLDS
+            )
+            for v in sides.values()
+            for i in v
+        }
+        with_tune = {"tune": tune, "heldout": heldout}
+        slots, per_read = slot_rows(tune + heldout, statements, args.threads)
+        report["reader_slot"] = reader_report(
+            with_tune, served, YES_NO_MIN_CONFIDENCE, slots, args.target_accuracy
+        ) | {
+            "slot_found": {
+                k: round(sum(slots[i.qid] is not None for i in v) / max(1, len(v)), 4)
+                for k, v in with_tune.items()
+            },
+            "seconds_per_read": round(per_read, 3),
+        }
     report["nli_seconds"] = round(nli_seconds, 1)
     report["thresholds"] = {
         "entailment": SHIPPED_THRESHOLDS.entailment,

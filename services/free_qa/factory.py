@@ -28,6 +28,7 @@ from services.free_qa.reader_confidence import DEFAULT_PATH as DEFAULT_CONFIDENC
 from services.free_qa.reader_confidence import AnswerConfidence, load_confidence
 from services.free_qa.retrieval import RetrievalConfig
 from services.free_qa.settings import FreeQaSettings
+from services.free_qa.slot_check import SLOT_MIN_CONFIDENCE
 from services.free_qa.sources import read_passages
 from services.free_qa.span_answerer import SpanConfig
 
@@ -131,6 +132,7 @@ def build_pipeline(settings: FreeQaSettings, lm: LmClient | None) -> QaPipeline:
         lm_timeout=settings.lm_timeout_seconds,
         use_lm=settings.use_lm,
         span_answers=settings.span_answers,
+        yes_no_slot_confidence=SLOT_MIN_CONFIDENCE if settings.yes_no_reader else None,
         spans=SpanConfig(rerank=settings.span_rerank),
         reader=ReaderConfig(
             passages=settings.reader_passages,

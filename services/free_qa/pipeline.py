@@ -27,24 +27,17 @@ from searchlm.nli.types import EntailmentScorer
 from searchlm.nli.verdict import SHIPPED_THRESHOLDS, Thresholds
 from services.free_qa import citations
 from services.free_qa import prompt as qa_prompt
-from services.free_qa.evidence import (
-    YES_NO_MIN_CONFIDENCE,
-    Splitter,
-    SupportChecker,
-    Terms,
-    best_sentences,
-    declarative,
-    judge_yes_no,
-    yes_no_premises,
-)
+from services.free_qa.evidence import YES_NO_MIN_CONFIDENCE, Splitter, SupportChecker, Terms, best_sentences
 from services.free_qa.kinds import KindClassifier
 from services.free_qa.multihop import MultiHopResolver
 from services.free_qa.reader_answerer import ReaderAnswerer, ReaderConfig, ReadSpan, SpanReader
 from services.free_qa.retrieval import HybridRetriever
+from services.free_qa.slot_check import SLOT_MIN_CONFIDENCE
 from services.free_qa.span_answerer import ScoredSpan, SpanAnswerer, SpanConfig, confidence
 from services.free_qa.spans import Tagger
 from services.free_qa.types import ABSTAIN_TEXT, AnswerDelta, QaAnswer, QaRequest, QuestionKind, ScoredPassage
 from services.free_qa.validation import validate_request
+from services.free_qa.yes_no import YesNoConfig, YesNoFound, YesNoJudge
 
 _log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -76,7 +69,10 @@ class PipelineConfig:
         deadline_reserve: Seconds kept back from the caller's deadline to return a degraded answer.
         max_tokens: Generation budget by kind.
         min_yes_no_confidence: Below it, the LM's yes/no answer is abstained on.
-        yes_no_nli_confidence: Below it, the NLI yes/no verdict gives way to the LM (or abstains).
+        yes_no_nli_confidence: Below it, the NLI yes/no verdict gives way to the reader's slot
+            check (`yes_no`), then the LM (or abstains).
+        yes_no_slot_confidence: Reader confidence from which its slot check answers a copular
+            yes/no claim (None: no slot check).
         nli_thresholds: Pair thresholds of the NLI verdict rule (support checks).
         use_lm: False: never call the LM (span answers keep their feature ranking, generated
             answers are degraded to the best passages).
@@ -99,6 +95,7 @@ class PipelineConfig:
     )
     min_yes_no_confidence: float = 0.55
     yes_no_nli_confidence: float = YES_NO_MIN_CONFIDENCE
+    yes_no_slot_confidence: float | None = SLOT_MIN_CONFIDENCE
     nli_thresholds: Thresholds = SHIPPED_THRESHOLDS
     use_lm: bool = True
     span_answers: bool = True
@@ -153,6 +150,13 @@ class QaPipeline:
             None
             if reader is None
             else ReaderAnswerer(reader=reader, split=split, terms=terms, config=self._config.reader)
+        )
+        self._yes_no_judge = YesNoJudge(
+            scorer=scorer,
+            reader=self._reader,
+            split=split,
+            tag=tag,
+            config=YesNoConfig(self._config.yes_no_nli_confidence, self._config.yes_no_slot_confidence),
         )
         self._strategies: dict[QuestionKind, Strategy] = {
             QuestionKind.FACTOID: self._factoid,
@@ -329,34 +333,20 @@ class QaPipeline:
 
     async def _yes_no(self, question: str, kind: QuestionKind, passages: list[ScoredPassage]) -> QaAnswer:
         shown = passages[: self._config.prompt_passages]
-        texts = [p.best_chunk or p.passage.text for p in shown]
-        premises = yes_no_premises(texts, self._split)
-        verdict = None
-        if self._scorer is not None:
-            verdict = await asyncio.to_thread(
-                judge_yes_no,
-                self._scorer,
-                declarative(question),
-                [sentence for _, sentence in premises],
-                self._config.yes_no_nli_confidence,
-            )
-        if verdict is None:
+        found = await asyncio.to_thread(self._yes_no_judge.judge, question, shown)
+        if found is None:
             try:
                 yes, confidence = await self._lm_yes_no(question, shown)
             except _LmFailedError as failure:
                 return self._degraded(kind, passages, failure.flag)
             if confidence < self._config.min_yes_no_confidence:
                 return self._abstain(kind, passages, "uncertain")
-            index = 0
-            evidence = " ".join(best_sentences(question, texts[0], split=self._split, terms=self._terms))
-        else:
-            yes, confidence = verdict.yes, verdict.confidence
-            index, evidence = premises[verdict.premise_index]
-        word = "예" if yes else "아니오"
-        answer = f"{word}. {evidence} [1]".strip()
-        return QaAnswer(
-            answer=answer, kind=kind, citations=(citations.citation(1, shown[index]),), confidence=confidence
-        )
+            text = shown[0].best_chunk or shown[0].passage.text
+            evidence = " ".join(best_sentences(question, text, split=self._split, terms=self._terms))
+            found = YesNoFound(yes, confidence, shown[0], evidence, "lm")
+        answer = f"{'예' if found.yes else '아니오'}. {found.evidence} [1]".strip()
+        cited = (citations.citation(1, found.passage),)
+        return QaAnswer(answer=answer, kind=kind, citations=cited, confidence=found.confidence)
 
     async def _lm_yes_no(self, question: str, shown: list[ScoredPassage]) -> tuple[bool, float]:
         prompt = qa_prompt.answer_prompt(question, QuestionKind.YES_NO, shown)

@@ -20,6 +20,7 @@ from searchlm import context
 from searchlm.reader.types import SpanAnswer
 from services.free_qa.evidence import Splitter, Terms, lexical_overlap
 from services.free_qa.reader_confidence import AnswerConfidence, AnswerSignals
+from services.free_qa.slot_check import Slot, judge_slot
 from services.free_qa.types import ScoredPassage
 
 # The reader's own confidence from which it answers when no calibration is loaded: chosen on the
@@ -102,6 +103,23 @@ class ReaderOutcome:
     flag: str = ""
 
 
+@dataclass(frozen=True)
+class SlotAnswer:
+    """The reader's yes/no on a claim's slot (`slot_check`), with the sentence it read it from.
+
+    Attributes:
+        yes: Whether the reader's best span for the slot's question is the slot.
+        confidence: The reader's confidence in that span, 0-1.
+        passage: The passage the span was read from.
+        sentence: The sentence around the span ("" when the splitter does not find it).
+    """
+
+    yes: bool
+    confidence: float
+    passage: ScoredPassage
+    sentence: str
+
+
 def verdict(best: SpanAnswer | None, config: ReaderConfig, confidence: float | None = None) -> str:
     """The fallback flag for the reader's best span ("": it answers). Shared with the benchmarks.
 
@@ -176,6 +194,28 @@ class ReaderAnswerer:
         if flag:
             return ReaderOutcome(None, flag)
         return ReaderOutcome(ReadSpan(best.text, passage, sentence, confidence))
+
+    def check_slot(
+        self, slot: Slot, passages: Sequence[ScoredPassage], min_confidence: float
+    ) -> SlotAnswer | None:
+        """The reader's yes/no on a copular claim's slot over the first `config.passages` passages.
+
+        None when the reader reads no span from `min_confidence` on, or fails (logged: the
+        caller falls back as for any unsure check).
+        """
+        shown = list(passages[: self._config.passages])
+        try:
+            found = judge_slot(self._reader.read, slot, [p.passage.text for p in shown], min_confidence)
+            if found is not None and not 0 <= found.answer.passage_index < len(shown):
+                raise IndexError(f"reader answered from passage {found.answer.passage_index} of {len(shown)}")
+        except Exception:
+            _log.warning("reader failed on a yes/no slot", exc_info=True, extra=_request())
+            return None
+        if found is None:
+            return None
+        passage = shown[found.answer.passage_index]
+        sentence = sentence_at(passage.passage.text, found.answer.start, found.answer.end, self._split)
+        return SlotAnswer(found.yes, found.confidence, passage, sentence)
 
     def _confidence(
         self, question: str, answers: Sequence[SpanAnswer], shown: Sequence[ScoredPassage], sentence: str

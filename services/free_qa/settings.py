@@ -78,5 +78,8 @@ class FreeQaSettings(ServerSettings, LmClientSettings):
     """Confidence from which the reader's span answers; unset: the calibration's threshold (or 0.3
     on the reader's own confidence), both chosen on the tune articles. Below it, or when the null
     score wins, the feature-ranked spans answer."""
+    yes_no_reader: bool = True
+    """Let the reader check a copular yes/no claim's slot when NLI is unsure (services/free_qa/yes_no.py);
+    false: NLI, then the LM."""
     kind_lm: bool = False
     """Ask the LM for the kind of questions no rule classifies (off: the 270M model is not good at it)."""

@@ -79,3 +79,32 @@ def test_shipped_reader_reads_clear_korean_answers(question: str, passage: str, 
     reader = ExtractiveReader.from_artefact(ARTEFACT, device="cpu", num_threads=2)
     best = reader.read(question, [passage], top_k=1)[0]
     assert best.text == answer
+
+
+HUNMIN = "훈민정음은 조선의 제4대 왕 세종이 1443년에 창제한 문자이다. 1446년에 반포되었다."
+HALLA = "한라산은 제주도 중앙에 있는 산으로, 높이는 1,947미터이며 남한에서 가장 높다."
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "yes"),
+    [
+        ("훈민정음을 창제한 왕은 세종이야?", HUNMIN, True),
+        ("훈민정음을 창제한 왕은 태종인가요?", HUNMIN, False),
+        ("훈민정음이 반포된 해는 1446년이 맞나요?", HUNMIN, True),
+        ("훈민정음이 반포된 해는 1443년이지?", HUNMIN, False),
+        ("한라산의 높이는 1,947미터입니까?", HALLA, True),
+        ("한라산의 높이는 2,744미터다.", HALLA, False),
+    ],
+)
+def test_shipped_reader_checks_the_slot_of_a_yes_no_claim(question: str, passage: str, yes: bool) -> None:
+    from searchlm.reader import ExtractiveReader
+    from services.free_qa.evidence import declarative
+    from services.free_qa.kiwi_text import morphemes
+    from services.free_qa.slot_check import focus_slot, judge_slot
+
+    reader = ExtractiveReader.from_artefact(ARTEFACT, device="cpu", num_threads=2)
+    claim = declarative(question)
+    slot = focus_slot(claim, morphemes(claim))
+    assert slot is not None
+    verdict = judge_slot(reader.read, slot, [passage])
+    assert verdict is not None and verdict.yes is yes

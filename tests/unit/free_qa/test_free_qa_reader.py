@@ -176,3 +176,35 @@ def test_open_reader_builds_a_factory_or_takes_an_instance() -> None:
 def test_open_reader_fails_one_way(spec: str, options: dict[str, Any], why: str) -> None:
     with pytest.raises(ReaderUnavailableError, match=why):
         open_reader(spec, **options)
+
+
+async def test_yes_no_slot_check_says_yes_when_the_reader_reads_the_slot_back() -> None:
+    reader = FakeReader("제4대 왕", confidence=0.7)
+    answer = await pipeline(reader).run(QaRequest("세종대왕은 조선의 제4대 왕이야?"))
+    assert answer.kind is QuestionKind.YES_NO
+    assert answer.answer == "예. 세종대왕은 조선의 제4대 왕이다. [1]" and answer.confidence == 0.7
+    assert answer.citations[0].passage_id == "sejong"
+    assert reader.calls[0][0] == "세종대왕은 조선의 제몇 대 왕인가?"  # Kiwi reads 제 as a pronoun here
+
+
+async def test_yes_no_slot_check_says_no_when_the_reader_reads_another_span() -> None:
+    reader = FakeReader("포유류", confidence=0.6)
+    answer = await pipeline(reader).run(QaRequest("고래는 바다에 사는 어류지?"))
+    assert answer.answer == "아니오. 고래는 바다에 사는 포유류이다. [1]"
+    assert answer.citations[0].passage_id == "whale" and reader.calls[0][0] == "고래는 바다에 사는 무엇인가?"
+
+
+@pytest.mark.parametrize(
+    ("reader", "question", "config"),
+    [
+        (FakeReader("포유류", null_score=9.0), "고래는 바다에 사는 어류지?", CONFIG),  # the null score wins
+        (FakeReader("포유류"), "고래는 바다에 사는 어류지?", replace(CONFIG, yes_no_slot_confidence=None)),
+        (FakeReader("허파"), "고래는 허파로 숨을 쉬어?", CONFIG),  # not copular: no slot
+        (FakeReader("포유류", error=RuntimeError("reader down")), "고래는 어류지?", CONFIG),
+    ],
+)
+async def test_yes_no_without_a_sure_slot_check_falls_through_to_the_lm(
+    reader: FakeReader, question: str, config: PipelineConfig
+) -> None:
+    answer = await pipeline(reader, config).run(QaRequest(question, kind_hint=QuestionKind.YES_NO))
+    assert answer.degraded and answer.flags == ("lm_disabled",)  # the LM is off in CONFIG

@@ -61,6 +61,7 @@ from searchlm.reader.training.settings import DEFAULT_DATA_DIR, ReaderTrainSetti
 from searchlm.reader.types import SpanAnswer  # noqa: E402
 from services.free_qa import kiwi_text  # noqa: E402
 from services.free_qa.reader_answerer import ReaderConfig, SpanReader, verdict  # noqa: E402
+from services.free_qa.reader_context import focus_context  # noqa: E402
 from services.free_qa.span_answerer import SpanAnswerer, SpanConfig  # noqa: E402
 from services.free_qa.types import Passage, ScoredPassage  # noqa: E402
 
@@ -153,9 +154,15 @@ def retrieved_passages(args: argparse.Namespace, examples: Sequence[QaExample]) 
 
 
 def read_all(
-    examples: Sequence[QaExample], passages: Passages, spans: SpanAnswerer, reader: SpanReader, name: str
+    examples: Sequence[QaExample],
+    passages: Passages,
+    spans: SpanAnswerer,
+    reader: SpanReader,
+    name: str,
+    context_chars: int = 0,
 ) -> list[Read]:
-    """Both answerers over each question's passages, timed one question at a time."""
+    """Both answerers over each question's passages, timed one question at a time (the reader's
+    time includes cutting each passage to `context_chars`)."""
     out = []
     for i, ex in enumerate(tqdm(examples, desc=name)):
         shown = passages(i, ex)
@@ -163,7 +170,17 @@ def read_all(
         ranked = spans.rank(ex.question, shown)
         spans_s = time.perf_counter() - started
         started = time.perf_counter()
-        answers = reader.read(ex.question, [p.passage.text for p in shown], top_k=1)
+        texts = [
+            focus_context(
+                ex.question,
+                p.passage.text,
+                split=kiwi_text.split_sentences,
+                terms=kiwi_text.terms,
+                max_chars=context_chars,
+            )
+            for p in shown
+        ]
+        answers = reader.read(ex.question, texts, top_k=1)
         reader_s = time.perf_counter() - started
         gold_read = any(p.passage.text.strip() == ex.context.strip() for p in shown)
         best = answers[0] if answers else None
@@ -284,6 +301,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/searchlm-free-qa/cache"))
     parser.add_argument("--out", type=Path, default=ROOT / "runs/reader-bench")
     parser.add_argument("--random-head", action="store_true", help="no artefact: untrained head (smoke)")
+    parser.add_argument(
+        "--context-chars",
+        type=int,
+        nargs="+",
+        default=[0],
+        help="reader context budgets per passage (services/free_qa/reader_context.py; 0: whole passage)",
+    )
     return parser.parse_args(argv)
 
 
@@ -322,8 +346,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "threads": args.threads,
         "passages": {},
     }
-    for name, passages in sets.items():
-        reads = read_all(examples, passages, spans, reader, name)
+    for (base, passages), chars in ((item, c) for item in sets.items() for c in args.context_chars):
+        name = base if chars == 0 else f"{base}@{chars}"
+        reads = read_all(examples, passages, spans, reader, name, chars)
         write_answers(args.out / f"answers-{name}.jsonl", reads)
         summary["passages"][name] = {
             "systems": rows(reads, config),

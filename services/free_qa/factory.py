@@ -138,6 +138,7 @@ def build_pipeline(settings: FreeQaSettings, lm: LmClient | None) -> QaPipeline:
             passages=settings.reader_passages,
             min_confidence=settings.reader_min_confidence,
             calibration=load_calibration(settings.reader_confidence),
+            context_chars=settings.reader_context_chars,
         ),
     )
     return QaPipeline(

@@ -20,6 +20,7 @@ from searchlm import context
 from searchlm.reader.types import SpanAnswer
 from services.free_qa.evidence import Splitter, Terms, lexical_overlap
 from services.free_qa.reader_confidence import AnswerConfidence, AnswerSignals
+from services.free_qa.reader_context import focus_context
 from services.free_qa.slot_check import Slot, judge_slot
 from services.free_qa.types import ScoredPassage
 
@@ -52,18 +53,23 @@ class ReaderConfig:
             score by this much (0: the null score must not win).
         calibration: The model that turns reader, retrieval and support signals into one
             confidence (`reader_confidence`); None: the reader's own confidence.
+        context_chars: Each passage is cut to its sentences nearest the question within this
+            many characters before it is read (`reader_context`); 0 reads whole passages.
     """
 
     passages: int = 3
     min_confidence: float | None = None
     min_null_margin: float = 0.0
     calibration: AnswerConfidence | None = None
+    context_chars: int = 0
 
     def __post_init__(self) -> None:
         if self.passages < 1:
             raise ValueError(f"reader passages must be >= 1, got {self.passages}")
         if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
             raise ValueError(f"reader min_confidence must be in [0, 1], got {self.min_confidence}")
+        if self.context_chars < 0:
+            raise ValueError(f"reader context_chars must be >= 0, got {self.context_chars}")
 
     def threshold(self) -> float:
         """The confidence from which the reader answers."""
@@ -177,8 +183,9 @@ class ReaderAnswerer:
         A failing reader is a fallback, not a failed request: its error is logged and flagged.
         """
         shown = list(passages[: self._config.passages])
+        texts = self._texts(question, shown)
         try:
-            answers = self._reader.read(question, [p.passage.text for p in shown], top_k=2)
+            answers = self._reader.read(question, texts, top_k=2)
             best = answers[0] if answers else None
             if best is not None and not 0 <= best.passage_index < len(shown):
                 raise IndexError(f"reader answered from passage {best.passage_index} of {len(shown)}")
@@ -188,7 +195,7 @@ class ReaderAnswerer:
         if best is None:
             return ReaderOutcome(None, "reader_no_answer")
         passage = shown[best.passage_index]
-        sentence = sentence_at(passage.passage.text, best.start, best.end, self._split)
+        sentence = sentence_at(texts[best.passage_index], best.start, best.end, self._split)
         confidence = self._confidence(question, answers, shown, sentence)
         flag = verdict(best, self._config, confidence)
         if flag:
@@ -204,8 +211,9 @@ class ReaderAnswerer:
         caller falls back as for any unsure check).
         """
         shown = list(passages[: self._config.passages])
+        texts = self._texts(slot.question, shown)
         try:
-            found = judge_slot(self._reader.read, slot, [p.passage.text for p in shown], min_confidence)
+            found = judge_slot(self._reader.read, slot, texts, min_confidence)
             if found is not None and not 0 <= found.answer.passage_index < len(shown):
                 raise IndexError(f"reader answered from passage {found.answer.passage_index} of {len(shown)}")
         except Exception:
@@ -213,9 +221,17 @@ class ReaderAnswerer:
             return None
         if found is None:
             return None
-        passage = shown[found.answer.passage_index]
-        sentence = sentence_at(passage.passage.text, found.answer.start, found.answer.end, self._split)
-        return SlotAnswer(found.yes, found.confidence, passage, sentence)
+        index = found.answer.passage_index
+        sentence = sentence_at(texts[index], found.answer.start, found.answer.end, self._split)
+        return SlotAnswer(found.yes, found.confidence, shown[index], sentence)
+
+    def _texts(self, question: str, shown: Sequence[ScoredPassage]) -> list[str]:
+        """What the reader reads of each passage (`ReaderConfig.context_chars`)."""
+        chars = self._config.context_chars
+        return [
+            focus_context(question, p.passage.text, split=self._split, terms=self._terms, max_chars=chars)
+            for p in shown
+        ]
 
     def _confidence(
         self, question: str, answers: Sequence[SpanAnswer], shown: Sequence[ScoredPassage], sentence: str

@@ -78,6 +78,9 @@ class FreeQaSettings(ServerSettings, LmClientSettings):
     """Confidence from which the reader's span answers; unset: the calibration's threshold (or 0.3
     on the reader's own confidence), both chosen on the tune articles. Below it, or when the null
     score wins, the feature-ranked spans answer."""
+    reader_context_chars: int = _READER.context_chars
+    """Cut each passage to its sentences nearest the question within this many characters before the
+    reader reads it (0: whole passages; see docs/free_qa.md for the measured budgets)."""
     yes_no_reader: bool = True
     """Let the reader check a copular yes/no claim's slot when NLI is unsure (services/free_qa/yes_no.py);
     false: NLI, then the LM."""

@@ -208,3 +208,13 @@ async def test_yes_no_without_a_sure_slot_check_falls_through_to_the_lm(
 ) -> None:
     answer = await pipeline(reader, config).run(QaRequest(question, kind_hint=QuestionKind.YES_NO))
     assert answer.degraded and answer.flags == ("lm_disabled",)  # the LM is off in CONFIG
+
+
+async def test_a_context_budget_reads_the_sentences_nearest_the_question() -> None:
+    reader = FakeReader("1443년", confidence=0.8)
+    config = replace(CONFIG, reader=ReaderConfig(context_chars=20))
+    answer = await pipeline(reader, config).run(HANGUL)
+    assert reader.calls[0][1][0] == "세종대왕은 1443년에 한글을 만들었다."  # the sentence naming 한글
+    assert answer.answer == "1443년 [1]" and answer.citations[0].snippet == "세종대왕은 1443년에 한글을 만들었다."
+    with pytest.raises(ValueError, match="context_chars"):
+        ReaderConfig(context_chars=-1)

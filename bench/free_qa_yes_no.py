@@ -150,16 +150,29 @@ READER_GRID = tuple(round(0.05 * i, 2) for i in range(19))  # 0.0 .. 0.9
 def slot_rows(items, statements: dict[str, str], threads: int) -> tuple[dict, float]:
     """qid -> (yes, confidence) of the reader's slot check (None: no slot or no span), and the
     mean seconds of one read."""
+    from services.free_qa import kiwi_text
     from services.free_qa.adapters.reader import open_reader
-    from services.free_qa.kiwi_text import morphemes
+    from services.free_qa.reader_answerer import ReaderConfig
+    from services.free_qa.reader_context import focus_context
     from services.free_qa.slot_check import focus_slot, judge_slot
 
     reader = open_reader("default", threads=threads)
+    chars = ReaderConfig().context_chars  # what the service reads of each passage
     out: dict[str, tuple[bool, float] | None] = {}
     reads, start = 0, time.perf_counter()
     for item in items:
-        slot = focus_slot(statements[item.qid], morphemes(statements[item.qid]))
-        verdict = None if slot is None else judge_slot(reader.read, slot, item.passages, 0.0)
+        slot = focus_slot(statements[item.qid], kiwi_text.morphemes(statements[item.qid]))
+        texts = [
+            focus_context(
+                slot.question if slot else "",
+                p,
+                split=kiwi_text.split_sentences,
+                terms=kiwi_text.terms,
+                max_chars=chars,
+            )
+            for p in item.passages
+        ]
+        verdict = None if slot is None else judge_slot(reader.read, slot, texts, 0.0)
         reads += slot is not None
         out[item.qid] = None if verdict is None else (verdict.yes, verdict.confidence)
     return out, (time.perf_counter() - start) / max(1, reads)

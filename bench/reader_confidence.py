@@ -54,6 +54,7 @@ from services.free_qa.reader_confidence import (  # noqa: E402
     fit_confidence,
     save_confidence,
 )
+from services.free_qa.reader_context import focus_context  # noqa: E402
 from services.free_qa.span_answerer import SpanAnswerer, SpanConfig  # noqa: E402
 
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.0, 1.0, 0.05))
@@ -72,7 +73,8 @@ class Row:
 
 def read_split(args: argparse.Namespace, split: str) -> list[Row]:
     """Reads of one split (cached as JSON lines)."""
-    cache = args.out / f"reads-{split}{'-limit' + str(args.limit) if args.limit else ''}.jsonl"
+    budget = f"-chars{args.context_chars}" if args.context_chars else ""
+    cache = args.out / f"reads-{split}{'-limit' + str(args.limit) if args.limit else ''}{budget}.jsonl"
     if cache.is_file() and not args.fresh:
         return [
             Row(**{**r, "golds": tuple(r["golds"])}) for r in map(json.loads, cache.open(encoding="utf-8"))
@@ -88,11 +90,21 @@ def read_split(args: argparse.Namespace, split: str) -> list[Row]:
     for i, ex in enumerate(tqdm(examples, desc=f"read {split}")):
         shown = passages(i, ex)
         ranked = spans.rank(ex.question, shown)
-        answers: list[SpanAnswer] = reader.read(ex.question, [p.passage.text for p in shown], top_k=2)
+        texts = [
+            focus_context(
+                ex.question,
+                p.passage.text,
+                split=kiwi_text.split_sentences,
+                terms=kiwi_text.terms,
+                max_chars=args.context_chars,
+            )
+            for p in shown
+        ]
+        answers: list[SpanAnswer] = reader.read(ex.question, texts, top_k=2)
         best = answers[0] if answers else None
         features = None
         if best is not None:
-            text = shown[best.passage_index].passage.text
+            text = texts[best.passage_index]
             sentence = sentence_at(text, best.start, best.end, kiwi_text.split_sentences)
             signals = answer_signals(ex.question, answers, shown, sentence, kiwi_text.terms)
             features = tuple(feature_vector(signals))
@@ -198,6 +210,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/searchlm-free-qa/cache"))
     parser.add_argument("--out", type=Path, default=ROOT / "runs/reader-confidence")
     parser.add_argument("--fresh", action="store_true", help="re-read instead of using cached reads")
+    parser.add_argument(
+        "--context-chars", type=int, default=0, help="reader context budget per passage (0: whole passages)"
+    )
     parser.add_argument("--write", action="store_true", help=f"write the fitted model to {DEFAULT_PATH}")
     args = parser.parse_args(argv)
     args.random_head = False
@@ -208,11 +223,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     tune, held = read_split(args, "tune"), read_split(args, "heldout")
     fit_rows = [r for r in tune if r.features]
+    budget = f" retrieved, cut to {args.context_chars} characters" if args.context_chars else " retrieved"
     model = fit_confidence(
         [r.features for r in fit_rows if r.features],
         [right(r) for r in fit_rows],
         l2=args.l2,
-        fitted_on=f"KorQuAD 1.0 dev, reader tune articles ({len(fit_rows)} questions), top 3 retrieved",
+        fitted_on=f"KorQuAD 1.0 dev, reader tune articles ({len(fit_rows)} questions), top 3{budget}",
     )
     summary = report(tune, held, model)
     model = AnswerConfidence(
@@ -226,7 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     summary["weights"] = dict(zip(FEATURES, model.weights, strict=True))
     print(json.dumps(summary, indent=1, ensure_ascii=False))
     if args.write and not args.limit:
-        figures = {k: summary[k] for k in ("n_tune", "n_heldout")}
+        figures: dict[str, Any] = {k: summary[k] for k in ("n_tune", "n_heldout")}
+        figures["context_chars"] = args.context_chars
         figures["heldout"] = {
             name: {k: summary[name][k] for k in ("threshold", "heldout", "heldout_auc")}
             for name in ("reader_confidence", "calibrated")

@@ -69,8 +69,8 @@ class PipelineConfig:
         deadline_reserve: Seconds kept back from the caller's deadline to return a degraded answer.
         max_tokens: Generation budget by kind.
         min_yes_no_confidence: Below it, the LM's yes/no answer is abstained on.
-        yes_no_nli_confidence: Below it, the NLI yes/no verdict gives way to the reader's slot
-            check (`yes_no`), then the LM (or abstains).
+        yes_no_nli_confidence: Below it, the NLI yes/no verdict (after the reader's slot check,
+            `yes_no`) gives way to the LM (or abstains).
         yes_no_slot_confidence: Reader confidence from which its slot check answers a copular
             yes/no claim (None: no slot check).
         nli_thresholds: Pair thresholds of the NLI verdict rule (support checks).

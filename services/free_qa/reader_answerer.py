@@ -27,6 +27,10 @@ from services.free_qa.types import ScoredPassage
 # The reader's own confidence from which it answers when no calibration is loaded: chosen on the
 # training side (the tune articles, `bench/reader.py --split tune`: it maximised the served EM).
 READER_ONLY_MIN_CONFIDENCE = 0.3
+# Characters of each passage the reader reads (its sentences nearest the question): chosen on the
+# tune articles, where 250 gave the best EM of 0-600 (`bench/reader.py --context-chars`), and
+# the shipped calibration was fitted on reads cut so (`bench/reader_confidence.py --context-chars 250`).
+READER_CONTEXT_CHARS = 250
 
 _log = logging.getLogger(__name__)
 
@@ -61,7 +65,7 @@ class ReaderConfig:
     min_confidence: float | None = None
     min_null_margin: float = 0.0
     calibration: AnswerConfidence | None = None
-    context_chars: int = 0
+    context_chars: int = READER_CONTEXT_CHARS
 
     def __post_init__(self) -> None:
         if self.passages < 1:

@@ -214,7 +214,8 @@ async def test_a_context_budget_reads_the_sentences_nearest_the_question() -> No
     reader = FakeReader("1443년", confidence=0.8)
     config = replace(CONFIG, reader=ReaderConfig(context_chars=20))
     answer = await pipeline(reader, config).run(HANGUL)
-    assert reader.calls[0][1][0] == "세종대왕은 1443년에 한글을 만들었다."  # the sentence naming 한글
-    assert answer.answer == "1443년 [1]" and answer.citations[0].snippet == "세종대왕은 1443년에 한글을 만들었다."
+    read = "세종대왕은 1443년에 한글을 만들었다."  # the sentence naming 한글
+    assert reader.calls[0][1][0] == read
+    assert answer.answer == "1443년 [1]" and answer.citations[0].snippet == read
     with pytest.raises(ValueError, match="context_chars"):
         ReaderConfig(context_chars=-1)

@@ -153,7 +153,7 @@ def slot_rows(items, statements: dict[str, str], threads: int) -> tuple[dict, fl
     from services.free_qa import kiwi_text
     from services.free_qa.adapters.reader import open_reader
     from services.free_qa.reader_answerer import ReaderConfig
-    from services.free_qa.reader_context import focus_context
+    from services.free_qa.reader_context import focus_contexts
     from services.free_qa.slot_check import focus_slot, judge_slot
 
     reader = open_reader("default", threads=threads)
@@ -162,16 +162,13 @@ def slot_rows(items, statements: dict[str, str], threads: int) -> tuple[dict, fl
     reads, start = 0, time.perf_counter()
     for item in items:
         slot = focus_slot(statements[item.qid], kiwi_text.morphemes(statements[item.qid]))
-        texts = [
-            focus_context(
-                slot.question if slot else "",
-                p,
-                split=kiwi_text.split_sentences,
-                terms=kiwi_text.terms,
-                max_chars=chars,
-            )
-            for p in item.passages
-        ]
+        texts = focus_contexts(
+            slot.question if slot else "",
+            item.passages,
+            split=kiwi_text.split_sentences,
+            terms=kiwi_text.terms,
+            max_chars=chars,
+        )
         verdict = None if slot is None else judge_slot(reader.read, slot, texts, 0.0)
         reads += slot is not None
         out[item.qid] = None if verdict is None else (verdict.yes, verdict.confidence)
@@ -220,6 +217,27 @@ def reader_report(sides, served_nli: dict, nli_floor: float, slots: dict, target
     return report
 
 
+def slot_section(sides, tune, statements, cut_premises, scores, args) -> dict[str, object]:
+    """The reader's slot check (`--reader`): alone and in both orders with the served NLI rule."""
+    from searchlm.nli.verdict import SHIPPED_THRESHOLDS
+    from services.free_qa.evidence import YES_NO_MIN_CONFIDENCE
+
+    served = {
+        i.qid: decide(
+            "max", statements[i.qid], cut_premises[("sentences", i.qid)], scores, SHIPPED_THRESHOLDS
+        )
+        for v in sides.values()
+        for i in v
+    }
+    with_tune = {"tune": tune, "heldout": sides["heldout"]}
+    slots, per_read = slot_rows(tune + sides["heldout"], statements, args.threads)
+    found = {
+        k: round(sum(slots[i.qid] is not None for i in v) / max(1, len(v)), 4) for k, v in with_tune.items()
+    }
+    report = reader_report(with_tune, served, YES_NO_MIN_CONFIDENCE, slots, args.target_accuracy)
+    return report | {"slot_found": found, "seconds_per_read": round(per_read, 3)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -239,7 +257,7 @@ def main() -> int:
     from searchlm import text as korean
     from searchlm.nli import open_scorer
     from searchlm.nli.verdict import SHIPPED_THRESHOLDS
-    from services.free_qa.evidence import YES_NO_MIN_CONFIDENCE, declarative
+    from services.free_qa.evidence import declarative
     from services.free_qa.kinds import classify_by_rules
     from services.free_qa.types import QuestionKind
 
@@ -303,24 +321,7 @@ def main() -> int:
             }
     report["combinations"] = combos
     if args.reader:
-        served = {
-            i.qid: decide(
-                "max", statements[i.qid], cut_premises[("sentences", i.qid)], scores, SHIPPED_THRESHOLDS
-            )
-            for v in sides.values()
-            for i in v
-        }
-        with_tune = {"tune": tune, "heldout": heldout}
-        slots, per_read = slot_rows(tune + heldout, statements, args.threads)
-        report["reader_slot"] = reader_report(
-            with_tune, served, YES_NO_MIN_CONFIDENCE, slots, args.target_accuracy
-        ) | {
-            "slot_found": {
-                k: round(sum(slots[i.qid] is not None for i in v) / max(1, len(v)), 4)
-                for k, v in with_tune.items()
-            },
-            "seconds_per_read": round(per_read, 3),
-        }
+        report["reader_slot"] = slot_section(sides, tune, statements, cut_premises, scores, args)
     report["nli_seconds"] = round(nli_seconds, 1)
     report["thresholds"] = {
         "entailment": SHIPPED_THRESHOLDS.entailment,

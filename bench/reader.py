@@ -61,7 +61,7 @@ from searchlm.reader.training.settings import DEFAULT_DATA_DIR, ReaderTrainSetti
 from searchlm.reader.types import SpanAnswer  # noqa: E402
 from services.free_qa import kiwi_text  # noqa: E402
 from services.free_qa.reader_answerer import ReaderConfig, SpanReader, verdict  # noqa: E402
-from services.free_qa.reader_context import focus_context  # noqa: E402
+from services.free_qa.reader_context import focus_contexts  # noqa: E402
 from services.free_qa.span_answerer import SpanAnswerer, SpanConfig  # noqa: E402
 from services.free_qa.types import Passage, ScoredPassage  # noqa: E402
 
@@ -170,16 +170,13 @@ def read_all(
         ranked = spans.rank(ex.question, shown)
         spans_s = time.perf_counter() - started
         started = time.perf_counter()
-        texts = [
-            focus_context(
-                ex.question,
-                p.passage.text,
-                split=kiwi_text.split_sentences,
-                terms=kiwi_text.terms,
-                max_chars=context_chars,
-            )
-            for p in shown
-        ]
+        texts = focus_contexts(
+            ex.question,
+            [p.passage.text for p in shown],
+            split=kiwi_text.split_sentences,
+            terms=kiwi_text.terms,
+            max_chars=context_chars,
+        )
         answers = reader.read(ex.question, texts, top_k=1)
         reader_s = time.perf_counter() - started
         gold_read = any(p.passage.text.strip() == ex.context.strip() for p in shown)

@@ -54,7 +54,7 @@ from services.free_qa.reader_confidence import (  # noqa: E402
     fit_confidence,
     save_confidence,
 )
-from services.free_qa.reader_context import focus_context  # noqa: E402
+from services.free_qa.reader_context import focus_contexts  # noqa: E402
 from services.free_qa.span_answerer import SpanAnswerer, SpanConfig  # noqa: E402
 
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.0, 1.0, 0.05))
@@ -90,16 +90,13 @@ def read_split(args: argparse.Namespace, split: str) -> list[Row]:
     for i, ex in enumerate(tqdm(examples, desc=f"read {split}")):
         shown = passages(i, ex)
         ranked = spans.rank(ex.question, shown)
-        texts = [
-            focus_context(
-                ex.question,
-                p.passage.text,
-                split=kiwi_text.split_sentences,
-                terms=kiwi_text.terms,
-                max_chars=args.context_chars,
-            )
-            for p in shown
-        ]
+        texts = focus_contexts(
+            ex.question,
+            [p.passage.text for p in shown],
+            split=kiwi_text.split_sentences,
+            terms=kiwi_text.terms,
+            max_chars=args.context_chars,
+        )
         answers: list[SpanAnswer] = reader.read(ex.question, texts, top_k=2)
         best = answers[0] if answers else None
         features = None

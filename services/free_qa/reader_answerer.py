@@ -20,7 +20,7 @@ from searchlm import context
 from searchlm.reader.types import SpanAnswer
 from services.free_qa.evidence import Splitter, Terms, lexical_overlap
 from services.free_qa.reader_confidence import AnswerConfidence, AnswerSignals
-from services.free_qa.reader_context import focus_context
+from services.free_qa.reader_context import focus_contexts
 from services.free_qa.slot_check import Slot, judge_slot
 from services.free_qa.types import ScoredPassage
 
@@ -231,11 +231,9 @@ class ReaderAnswerer:
 
     def _texts(self, question: str, shown: Sequence[ScoredPassage]) -> list[str]:
         """What the reader reads of each passage (`ReaderConfig.context_chars`)."""
+        texts = [p.passage.text for p in shown]
         chars = self._config.context_chars
-        return [
-            focus_context(question, p.passage.text, split=self._split, terms=self._terms, max_chars=chars)
-            for p in shown
-        ]
+        return focus_contexts(question, texts, split=self._split, terms=self._terms, max_chars=chars)
 
     def _confidence(
         self, question: str, answers: Sequence[SpanAnswer], shown: Sequence[ScoredPassage], sentence: str

@@ -9,6 +9,8 @@ best sentence always, whatever its length). ``max_chars`` 0 reads the whole pass
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from services.free_qa.evidence import Splitter, Terms
 
 
@@ -31,3 +33,10 @@ def focus_context(question: str, text: str, *, split: Splitter, terms: Terms, ma
         kept.add(i)
         used += size
     return " ".join(sentences[i] for i in sorted(kept))
+
+
+def focus_contexts(
+    question: str, texts: Sequence[str], *, split: Splitter, terms: Terms, max_chars: int
+) -> list[str]:
+    """`focus_context` of each passage text, in order."""
+    return [focus_context(question, t, split=split, terms=terms, max_chars=max_chars) for t in texts]

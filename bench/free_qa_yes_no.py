@@ -165,7 +165,7 @@ def slot_rows(items, statements: dict[str, str], threads: int) -> tuple[dict, fl
         texts = focus_contexts(
             slot.question if slot else "",
             item.passages,
-            split=kiwi_text.split_sentences,
+            analyse=kiwi_text.sentence_terms,
             terms=kiwi_text.terms,
             max_chars=chars,
         )

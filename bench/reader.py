@@ -173,7 +173,7 @@ def read_all(
         texts = focus_contexts(
             ex.question,
             [p.passage.text for p in shown],
-            split=kiwi_text.split_sentences,
+            analyse=kiwi_text.sentence_terms,
             terms=kiwi_text.terms,
             max_chars=context_chars,
         )

@@ -93,7 +93,7 @@ def read_split(args: argparse.Namespace, split: str) -> list[Row]:
         texts = focus_contexts(
             ex.question,
             [p.passage.text for p in shown],
-            split=kiwi_text.split_sentences,
+            analyse=kiwi_text.sentence_terms,
             terms=kiwi_text.terms,
             max_chars=args.context_chars,
         )

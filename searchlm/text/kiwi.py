@@ -113,8 +113,26 @@ def content_terms(text: str) -> list[str]:
 
     "만들었다" and "만든" both give "만들다", so a question and a passage meet on the verb.
     """
+    return _content_forms(tokenize(text))
+
+
+def sentence_terms_many(texts: Sequence[str]) -> list[list[tuple[str, list[str]]]]:
+    """Each text's sentences (as `sentences` cuts them) with their `content_terms`, in one Kiwi batch.
+
+    One analysis per text instead of a split plus one analysis per sentence (about 2.5x faster
+    on three encyclopedia paragraphs); a sentence's terms come from the analysis of its whole
+    text, so they can differ from `content_terms(sentence)` where context changes a tag.
+    """
+    if not texts:
+        return []
+    with _lock:
+        found = list(_build().split_into_sents(list(texts), return_tokens=True))
+    return [[(s.text.strip(), _content_forms(s.tokens)) for s in one if s.text.strip()] for one in found]
+
+
+def _content_forms(tokens: Sequence[Token]) -> list[str]:
     out = []
-    for token in tokenize(text):
+    for token in tokens:
         if token.tag.startswith(_CONTENT_TAGS):
             form = token.form.lower()
             out.append(form + "다" if token.tag in ("VV", "VA") else form)

@@ -151,6 +151,7 @@ def build_pipeline(settings: FreeQaSettings, lm: LmClient | None) -> QaPipeline:
         classifier=KindClassifier(lm if settings.kind_lm else None),
         tag=kiwi_text.morphemes,
         reader=load_reader(settings),
+        sentence_terms=kiwi_text.sentence_terms,
     )
 
 

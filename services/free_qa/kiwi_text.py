@@ -18,6 +18,11 @@ def terms(text: str) -> list[str]:
     return korean.content_terms(text)
 
 
+def sentence_terms(texts: Sequence[str]) -> list[list[tuple[str, list[str]]]]:
+    """Each text's sentences with their `terms`, from one Kiwi analysis of each text."""
+    return korean.sentence_terms_many(texts)
+
+
 def terms_batch(texts: list[str]) -> list[list[str]]:
     """`terms` of many texts."""
     return [terms(text) for text in texts]

@@ -31,6 +31,7 @@ from services.free_qa.evidence import YES_NO_MIN_CONFIDENCE, Splitter, SupportCh
 from services.free_qa.kinds import KindClassifier
 from services.free_qa.multihop import MultiHopResolver
 from services.free_qa.reader_answerer import ReaderAnswerer, ReaderConfig, ReadSpan, SpanReader
+from services.free_qa.reader_context import SentenceTerms
 from services.free_qa.retrieval import HybridRetriever
 from services.free_qa.slot_check import SLOT_MIN_CONFIDENCE
 from services.free_qa.span_answerer import ScoredSpan, SpanAnswerer, SpanConfig, confidence
@@ -119,6 +120,8 @@ class QaPipeline:
         classifier: Question-kind classifier (default: rules only).
         tag: Morpheme tagger for span answers (None: factoid answers are generated).
         reader: Extractive reader for factoid answers (None: spans or generation only).
+        sentence_terms: Sentences with their terms of many passages in one batch (the reader's
+            context budget); None: `split` and `terms` sentence by sentence.
     """
 
     def __init__(
@@ -133,6 +136,7 @@ class QaPipeline:
         classifier: KindClassifier | None = None,
         tag: Tagger | None = None,
         reader: SpanReader | None = None,
+        sentence_terms: SentenceTerms | None = None,
     ) -> None:
         self._retriever, self._lm, self._scorer = retriever, lm, scorer
         self._split, self._terms = split, terms
@@ -149,7 +153,13 @@ class QaPipeline:
         self._reader = (
             None
             if reader is None
-            else ReaderAnswerer(reader=reader, split=split, terms=terms, config=self._config.reader)
+            else ReaderAnswerer(
+                reader=reader,
+                split=split,
+                terms=terms,
+                config=self._config.reader,
+                sentence_terms=sentence_terms,
+            )
         )
         self._yes_no_judge = YesNoJudge(
             scorer=scorer,

@@ -20,7 +20,7 @@ from searchlm import context
 from searchlm.reader.types import SpanAnswer
 from services.free_qa.evidence import Splitter, Terms, lexical_overlap
 from services.free_qa.reader_confidence import AnswerConfidence, AnswerSignals
-from services.free_qa.reader_context import focus_contexts
+from services.free_qa.reader_context import SentenceTerms, focus_contexts, split_terms
 from services.free_qa.slot_check import Slot, judge_slot
 from services.free_qa.types import ScoredPassage
 
@@ -173,13 +173,22 @@ class ReaderAnswerer:
         split: Sentence splitter (the citation's snippet is the answer's sentence).
         terms: Content-term tokenizer (the calibration's question coverage).
         config: How many passages are read and when the reader answers.
+        sentence_terms: Passages' sentences with their terms in one batch, for the context
+            budget (`kiwi_text.sentence_terms`); None: `split` and `terms` sentence by sentence.
     """
 
     def __init__(
-        self, *, reader: SpanReader, split: Splitter, terms: Terms, config: ReaderConfig | None = None
+        self,
+        *,
+        reader: SpanReader,
+        split: Splitter,
+        terms: Terms,
+        config: ReaderConfig | None = None,
+        sentence_terms: SentenceTerms | None = None,
     ) -> None:
         self._reader, self._split, self._terms = reader, split, terms
         self._config = config or ReaderConfig()
+        self._sentence_terms = sentence_terms or split_terms(split, terms)
 
     def answer(self, question: str, passages: Sequence[ScoredPassage]) -> ReaderOutcome:
         """The reader's answer over the first `config.passages` passages, or why there is none.
@@ -232,8 +241,8 @@ class ReaderAnswerer:
     def _texts(self, question: str, shown: Sequence[ScoredPassage]) -> list[str]:
         """What the reader reads of each passage (`ReaderConfig.context_chars`)."""
         texts = [p.passage.text for p in shown]
-        chars = self._config.context_chars
-        return focus_contexts(question, texts, split=self._split, terms=self._terms, max_chars=chars)
+        chars, analyse = self._config.context_chars, self._sentence_terms
+        return focus_contexts(question, texts, analyse=analyse, terms=self._terms, max_chars=chars)
 
     def _confidence(
         self, question: str, answers: Sequence[SpanAnswer], shown: Sequence[ScoredPassage], sentence: str

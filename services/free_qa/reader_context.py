@@ -5,38 +5,56 @@ three whole KorQuAD paragraphs take p50 365 ms). Most answers sit in a sentence 
 the question's content words, so a passage is cut to its sentences with the most content
 terms in common with the question, kept in passage order, up to ``max_chars`` characters (the
 best sentence always, whatever its length). ``max_chars`` 0 reads the whole passage.
+
+The passages are analysed in one batch (`SentenceTerms`: Kiwi's one pass per passage in
+production, `kiwi_text.sentence_terms`); `split_terms` builds one from a splitter and a term
+tokenizer (tests, fakes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from services.free_qa.evidence import Splitter, Terms
 
+# texts -> each text's sentences with their content terms, in order.
+SentenceTerms = Callable[[Sequence[str]], list[list[tuple[str, list[str]]]]]
 
-def focus_context(question: str, text: str, *, split: Splitter, terms: Terms, max_chars: int) -> str:
-    """`text` cut to the sentences sharing the most content terms with `question` (see module)."""
-    if max_chars <= 0 or len(text) <= max_chars:
-        return text
-    sentences = split(text)
-    if len(sentences) < 2:
-        return text
+
+def split_terms(split: Splitter, terms: Terms) -> SentenceTerms:
+    """A `SentenceTerms` that splits each text and tokenizes each sentence on its own."""
+
+    def analyse(texts: Sequence[str]) -> list[list[tuple[str, list[str]]]]:
+        return [[(s, terms(s)) for s in split(text)] for text in texts]
+
+    return analyse
+
+
+def focus_contexts(
+    question: str, texts: Sequence[str], *, analyse: SentenceTerms, terms: Terms, max_chars: int
+) -> list[str]:
+    """Each passage text cut to its sentences sharing the most content terms with `question`
+    (see the module), in order; passages within the budget are read whole."""
+    if max_chars <= 0:
+        return list(texts)
+    long = list(dict.fromkeys(t for t in texts if len(t) > max_chars))
+    if not long:
+        return list(texts)
+    analysed = dict(zip(long, analyse(long), strict=True))
     asked = set(terms(question))
-    shared = [len(asked & set(terms(s))) for s in sentences]
+    return [_cut(analysed[t], asked, max_chars) if len(analysed.get(t, ())) > 1 else t for t in texts]
+
+
+def _cut(sentences: Sequence[tuple[str, list[str]]], asked: set[str], max_chars: int) -> str:
+    """The sentences sharing the most `asked` terms, in order, within `max_chars` (the best always)."""
+    shared = [len(asked & set(words)) for _, words in sentences]
     order = sorted(range(len(sentences)), key=lambda i: (-shared[i], i))
     kept: set[int] = set()
     used = 0
     for i in order:
-        size = len(sentences[i]) + (1 if kept else 0)
+        size = len(sentences[i][0]) + (1 if kept else 0)
         if kept and used + size > max_chars:
             continue
         kept.add(i)
         used += size
-    return " ".join(sentences[i] for i in sorted(kept))
-
-
-def focus_contexts(
-    question: str, texts: Sequence[str], *, split: Splitter, terms: Terms, max_chars: int
-) -> list[str]:
-    """`focus_context` of each passage text, in order."""
-    return [focus_context(question, t, split=split, terms=terms, max_chars=max_chars) for t in texts]
+    return " ".join(sentences[i][0] for i in sorted(kept))

@@ -1,10 +1,10 @@
-"""The reader's context budget (`services.free_qa.reader_context.focus_context`)."""
+"""The reader's context budget (`services.free_qa.reader_context.focus_contexts`)."""
 
 from __future__ import annotations
 
 import re
 
-from services.free_qa.reader_context import focus_context
+from services.free_qa.reader_context import focus_contexts, split_terms
 from tests.unit.free_qa.fakes import words
 
 PASSAGE = (
@@ -18,7 +18,9 @@ def split(text: str) -> list[str]:
 
 
 def cut(question: str, max_chars: int, text: str = PASSAGE) -> str:
-    return focus_context(question, text, split=split, terms=words, max_chars=max_chars)
+    analyse = split_terms(split, words)
+    [out] = focus_contexts(question, [text], analyse=analyse, terms=words, max_chars=max_chars)
+    return out
 
 
 def test_the_sentences_nearest_the_question_are_kept_in_passage_order() -> None:
@@ -35,3 +37,30 @@ def test_no_budget_or_a_short_passage_reads_the_whole_passage() -> None:
     assert cut("훈민정음을 창제한 왕은?", 0) == PASSAGE
     assert cut("훈민정음을 창제한 왕은?", len(PASSAGE)) == PASSAGE
     assert cut("질문", 5, "한 문장뿐인 긴 단락이다") == "한 문장뿐인 긴 단락이다"
+
+
+def test_passages_are_analysed_once_in_one_batch_and_cut_each_on_its_own() -> None:
+    batches: list[list[str]] = []
+    analyse = split_terms(split, words)
+
+    def counted(texts):  # type: ignore[no-untyped-def]
+        batches.append(list(texts))
+        return analyse(texts)
+
+    short = "짧은 글이다."
+    question = "한글이라는 이름은 언제 붙었나?"
+    out = focus_contexts(question, [PASSAGE, short, PASSAGE], analyse=counted, terms=words, max_chars=25)
+    assert out == ["한글이라는 이름은 20세기에 붙었다.", short, "한글이라는 이름은 20세기에 붙었다."]
+    assert batches == [[PASSAGE]]  # the short passage is read whole, the repeated one analysed once
+
+
+def test_kiwi_sentence_terms_cut_as_the_splitter_does_with_each_sentences_content_terms() -> None:
+    from services.free_qa import kiwi_text
+
+    texts = [PASSAGE, "이순신은 조선의 장군이다. 그는 거북선을 만들었다."]
+    analysed = kiwi_text.sentence_terms(texts)
+    assert [[s for s, _ in one] for one in analysed] == [kiwi_text.split_sentences(t) for t in texts]
+    second = dict(analysed[1])
+    assert {"이순신", "조선", "장군"} <= set(second["이순신은 조선의 장군이다."])
+    assert "만들다" in second["그는 거북선을 만들었다."]  # verb stems get 다, as `terms` gives them
+    assert kiwi_text.sentence_terms([]) == []

@@ -157,7 +157,7 @@ def slot_rows(items, statements: dict[str, str], threads: int) -> tuple[dict, fl
     from services.free_qa.slot_check import focus_slot, judge_slot
 
     reader = open_reader("default", threads=threads)
-    chars = ReaderConfig().context_chars  # what the service reads of each passage
+    served = ReaderConfig()  # what the service reads of the passages
     out: dict[str, tuple[bool, float] | None] = {}
     reads, start = 0, time.perf_counter()
     for item in items:
@@ -167,7 +167,8 @@ def slot_rows(items, statements: dict[str, str], threads: int) -> tuple[dict, fl
             item.passages,
             analyse=kiwi_text.sentence_terms,
             terms=kiwi_text.terms,
-            max_chars=chars,
+            max_chars=served.context_chars,
+            total_chars=served.context_total_chars,
         )
         verdict = None if slot is None else judge_slot(reader.read, slot, texts, 0.0)
         reads += slot is not None

@@ -160,6 +160,7 @@ def read_all(
     reader: SpanReader,
     name: str,
     context_chars: int = 0,
+    total_chars: int = 0,
 ) -> list[Read]:
     """Both answerers over each question's passages, timed one question at a time (the reader's
     time includes cutting each passage to `context_chars`)."""
@@ -176,6 +177,7 @@ def read_all(
             analyse=kiwi_text.sentence_terms,
             terms=kiwi_text.terms,
             max_chars=context_chars,
+            total_chars=total_chars,
         )
         answers = reader.read(ex.question, texts, top_k=1)
         reader_s = time.perf_counter() - started
@@ -274,6 +276,12 @@ def print_tables(summary: dict[str, Any]) -> None:
             )
 
 
+def _budget(text: str) -> tuple[int, int]:
+    """ "250" -> (250, 0); "250/400" -> (250, 400)."""
+    chars, _, total = text.partition("/")
+    return int(chars), int(total or 0)
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
@@ -300,10 +308,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--random-head", action="store_true", help="no artefact: untrained head (smoke)")
     parser.add_argument(
         "--context-chars",
-        type=int,
+        type=_budget,
         nargs="+",
-        default=[0],
-        help="reader context budgets per passage (services/free_qa/reader_context.py; 0: whole passage)",
+        default=[(0, 0)],
+        help=(
+            "reader context budgets (services/free_qa/reader_context.py): N characters a passage "
+            "(0: whole passage), or N/T for at most N a passage and T over all passages"
+        ),
     )
     return parser.parse_args(argv)
 
@@ -343,9 +354,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "threads": args.threads,
         "passages": {},
     }
-    for (base, passages), chars in ((item, c) for item in sets.items() for c in args.context_chars):
-        name = base if chars == 0 else f"{base}@{chars}"
-        reads = read_all(examples, passages, spans, reader, name, chars)
+    for (base, passages), (chars, total) in ((item, c) for item in sets.items() for c in args.context_chars):
+        name = base if chars == total == 0 else f"{base}@{chars}" + (f"-total{total}" if total else "")
+        reads = read_all(examples, passages, spans, reader, name, chars, total)
         write_answers(args.out / f"answers-{name}.jsonl", reads)
         summary["passages"][name] = {
             "systems": rows(reads, config),

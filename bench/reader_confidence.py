@@ -74,6 +74,7 @@ class Row:
 def read_split(args: argparse.Namespace, split: str) -> list[Row]:
     """Reads of one split (cached as JSON lines)."""
     budget = f"-chars{args.context_chars}" if args.context_chars else ""
+    budget += f"-total{args.total_chars}" if args.total_chars else ""
     cache = args.out / f"reads-{split}{'-limit' + str(args.limit) if args.limit else ''}{budget}.jsonl"
     if cache.is_file() and not args.fresh:
         return [
@@ -96,6 +97,7 @@ def read_split(args: argparse.Namespace, split: str) -> list[Row]:
             analyse=kiwi_text.sentence_terms,
             terms=kiwi_text.terms,
             max_chars=args.context_chars,
+            total_chars=args.total_chars,
         )
         answers: list[SpanAnswer] = reader.read(ex.question, texts, top_k=2)
         best = answers[0] if answers else None
@@ -210,6 +212,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--context-chars", type=int, default=0, help="reader context budget per passage (0: whole passages)"
     )
+    parser.add_argument(
+        "--total-chars", type=int, default=0, help="reader context budget over all passages (0: none)"
+    )
     parser.add_argument("--write", action="store_true", help=f"write the fitted model to {DEFAULT_PATH}")
     args = parser.parse_args(argv)
     args.random_head = False
@@ -221,6 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tune, held = read_split(args, "tune"), read_split(args, "heldout")
     fit_rows = [r for r in tune if r.features]
     budget = f" retrieved, cut to {args.context_chars} characters" if args.context_chars else " retrieved"
+    budget += f", {args.total_chars} in all" if args.total_chars else ""
     model = fit_confidence(
         [r.features for r in fit_rows if r.features],
         [right(r) for r in fit_rows],
@@ -241,6 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.write and not args.limit:
         figures: dict[str, Any] = {k: summary[k] for k in ("n_tune", "n_heldout")}
         figures["context_chars"] = args.context_chars
+        figures["context_total_chars"] = args.total_chars
         figures["heldout"] = {
             name: {k: summary[name][k] for k in ("threshold", "heldout", "heldout_auc")}
             for name in ("reader_confidence", "calibrated")

@@ -139,6 +139,7 @@ def build_pipeline(settings: FreeQaSettings, lm: LmClient | None) -> QaPipeline:
             min_confidence=settings.reader_min_confidence,
             calibration=load_calibration(settings.reader_confidence),
             context_chars=settings.reader_context_chars,
+            context_total_chars=settings.reader_context_total_chars,
         ),
     )
     return QaPipeline(

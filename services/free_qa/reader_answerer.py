@@ -31,6 +31,12 @@ READER_ONLY_MIN_CONFIDENCE = 0.3
 # tune articles, where 250 gave the best EM of 0-600 (`bench/reader.py --context-chars`), and
 # the shipped calibration was fitted on reads cut so (`bench/reader_confidence.py --context-chars 250`).
 READER_CONTEXT_CHARS = 250
+# Characters the reader reads over all its passages together (0: no shared budget): the sentences
+# nearest the question across the passages. Chosen on the tune articles as the best EM among the
+# budgets read at p50 <= 150 ms (issue 17's latency target): 250 (EM 0.656, p50 139 ms; 200: 0.644,
+# 115 ms; 300: 0.644, 166 ms; per-passage budget alone: 0.625, 250 ms), `bench/reader.py
+# --context-chars 250/N`; the shipped calibration was refitted on reads cut so.
+READER_CONTEXT_TOTAL_CHARS = 250
 
 _log = logging.getLogger(__name__)
 
@@ -59,6 +65,8 @@ class ReaderConfig:
             confidence (`reader_confidence`); None: the reader's own confidence.
         context_chars: Each passage is cut to its sentences nearest the question within this
             many characters before it is read (`reader_context`); 0 reads whole passages.
+        context_total_chars: The passages share this many characters: the sentences nearest
+            the question across all of them (`reader_context`); 0: only the per-passage budget.
     """
 
     passages: int = 3
@@ -66,14 +74,18 @@ class ReaderConfig:
     min_null_margin: float = 0.0
     calibration: AnswerConfidence | None = None
     context_chars: int = READER_CONTEXT_CHARS
+    context_total_chars: int = READER_CONTEXT_TOTAL_CHARS
 
     def __post_init__(self) -> None:
         if self.passages < 1:
             raise ValueError(f"reader passages must be >= 1, got {self.passages}")
         if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
             raise ValueError(f"reader min_confidence must be in [0, 1], got {self.min_confidence}")
-        if self.context_chars < 0:
-            raise ValueError(f"reader context_chars must be >= 0, got {self.context_chars}")
+        if self.context_chars < 0 or self.context_total_chars < 0:
+            raise ValueError(
+                f"reader context_chars ({self.context_chars}) and context_total_chars "
+                f"({self.context_total_chars}) must be >= 0"
+            )
 
     def threshold(self) -> float:
         """The confidence from which the reader answers."""
@@ -239,10 +251,16 @@ class ReaderAnswerer:
         return SlotAnswer(found.yes, found.confidence, shown[index], sentence)
 
     def _texts(self, question: str, shown: Sequence[ScoredPassage]) -> list[str]:
-        """What the reader reads of each passage (`ReaderConfig.context_chars`)."""
+        """What the reader reads of each passage (`ReaderConfig.context_chars`, `context_total_chars`)."""
         texts = [p.passage.text for p in shown]
-        chars, analyse = self._config.context_chars, self._sentence_terms
-        return focus_contexts(question, texts, analyse=analyse, terms=self._terms, max_chars=chars)
+        return focus_contexts(
+            question,
+            texts,
+            analyse=self._sentence_terms,
+            terms=self._terms,
+            max_chars=self._config.context_chars,
+            total_chars=self._config.context_total_chars,
+        )
 
     def _confidence(
         self, question: str, answers: Sequence[SpanAnswer], shown: Sequence[ScoredPassage], sentence: str

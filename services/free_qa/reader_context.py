@@ -31,10 +31,24 @@ def split_terms(split: Splitter, terms: Terms) -> SentenceTerms:
 
 
 def focus_contexts(
-    question: str, texts: Sequence[str], *, analyse: SentenceTerms, terms: Terms, max_chars: int
+    question: str,
+    texts: Sequence[str],
+    *,
+    analyse: SentenceTerms,
+    terms: Terms,
+    max_chars: int,
+    total_chars: int = 0,
 ) -> list[str]:
     """Each passage text cut to its sentences sharing the most content terms with `question`
-    (see the module), in order; passages within the budget are read whole."""
+    (see the module), in order; passages within the budget are read whole.
+
+    With ``total_chars`` the passages share one budget instead: the sentences nearest the
+    question across all passages (ties to the earlier passage), at most ``max_chars`` of a
+    passage (0: no cap), ``total_chars`` in all, the best one always; a passage with no sentence
+    kept reads as "" (the reader skips it).
+    """
+    if total_chars > 0:
+        return _shared_budget(question, texts, analyse, terms, max_chars, total_chars)
     if max_chars <= 0:
         return list(texts)
     long = list(dict.fromkeys(t for t in texts if len(t) > max_chars))
@@ -58,3 +72,35 @@ def _cut(sentences: Sequence[tuple[str, list[str]]], asked: set[str], max_chars:
         kept.add(i)
         used += size
     return " ".join(sentences[i][0] for i in sorted(kept))
+
+
+def _shared_budget(
+    question: str,
+    texts: Sequence[str],
+    analyse: SentenceTerms,
+    terms: Terms,
+    max_chars: int,
+    total_chars: int,
+) -> list[str]:
+    """`focus_contexts` with one budget over all passages (see there)."""
+    analysed = analyse(list(texts))
+    asked = set(terms(question))
+    scored = [
+        (-len(asked & set(words)), p, i, len(sentence))
+        for p, sentences in enumerate(analysed)
+        for i, (sentence, words) in enumerate(sentences)
+    ]
+    kept: set[tuple[int, int]] = set()
+    per_passage = [0] * len(texts)
+    total = 0
+    for _, p, i, size in sorted(scored):
+        fits = total + size <= total_chars and (max_chars <= 0 or per_passage[p] + size <= max_chars)
+        if kept and not fits:
+            continue
+        kept.add((p, i))
+        per_passage[p] += size
+        total += size
+    return [
+        " ".join(s for i, (s, _) in enumerate(sentences) if (p, i) in kept)
+        for p, sentences in enumerate(analysed)
+    ]

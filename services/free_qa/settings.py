@@ -81,6 +81,9 @@ class FreeQaSettings(ServerSettings, LmClientSettings):
     reader_context_chars: int = _READER.context_chars
     """Cut each passage to its sentences nearest the question within this many characters before the
     reader reads it (0: whole passages; see docs/free_qa.md for the measured budgets)."""
+    reader_context_total_chars: int = _READER.context_total_chars
+    """Characters the reader reads over all its passages together: the sentences nearest the
+    question across them (0: each passage has only its own budget; see docs/free_qa.md)."""
     yes_no_reader: bool = True
     """Let the reader check a copular yes/no claim's slot when NLI is unsure (services/free_qa/yes_no.py);
     false: NLI, then the LM."""

@@ -219,3 +219,15 @@ async def test_a_context_budget_reads_the_sentences_nearest_the_question() -> No
     assert answer.answer == "1443년 [1]" and answer.citations[0].snippet == read
     with pytest.raises(ValueError, match="context_chars"):
         ReaderConfig(context_chars=-1)
+
+
+async def test_a_shared_budget_reads_only_the_nearest_sentences_of_all_passages() -> None:
+    reader = FakeReader("1443년", confidence=0.8)
+    config = replace(CONFIG, reader=ReaderConfig(context_chars=0, context_total_chars=20))
+    answer = await pipeline(reader, config).run(HANGUL)
+    read = "세종대왕은 1443년에 한글을 만들었다."
+    assert reader.calls[0][1] == [read, "", ""]  # the other passages share no term: not read at all
+    assert answer.answer == "1443년 [1]" and answer.citations[0].passage_id == "sejong"
+    assert answer.citations[0].snippet == read
+    with pytest.raises(ValueError, match="context_total_chars"):
+        ReaderConfig(context_total_chars=-1)

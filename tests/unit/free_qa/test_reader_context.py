@@ -64,3 +64,27 @@ def test_kiwi_sentence_terms_cut_as_the_splitter_does_with_each_sentences_conten
     assert {"이순신", "조선", "장군"} <= set(second["이순신은 조선의 장군이다."])
     assert "만들다" in second["그는 거북선을 만들었다."]  # verb stems get 다, as `terms` gives them
     assert kiwi_text.sentence_terms([]) == []
+
+
+def shared(question: str, texts: list[str], max_chars: int, total_chars: int) -> list[str]:
+    analyse = split_terms(split, words)
+    return focus_contexts(
+        question, texts, analyse=analyse, terms=words, max_chars=max_chars, total_chars=total_chars
+    )
+
+
+def test_a_shared_budget_keeps_the_nearest_sentences_across_passages() -> None:
+    other = "세종은 조선의 네 번째 왕이다. 집현전을 두었다."
+    question = "세종이 훈민정음을 창제한 해는?"  # 3 terms in PASSAGE's 2nd sentence, 1 in `other`'s 1st
+    # the other passage is not read at all
+    assert shared(question, [other, PASSAGE], 0, 30) == ["", "세종이 1443년에 훈민정음을 창제하였다."]
+    assert shared(question, [other, PASSAGE], 0, 60) == [
+        "세종은 조선의 네 번째 왕이다.",
+        "훈민정음은 조선의 문자이다. 세종이 1443년에 훈민정음을 창제하였다.",
+    ]
+
+
+def test_a_shared_budget_caps_each_passage_and_always_keeps_the_best_sentence() -> None:
+    question = "1443년에 훈민정음을 창제한 세종"
+    assert shared(question, [PASSAGE], 30, 200) == ["세종이 1443년에 훈민정음을 창제하였다."]
+    assert shared(question, [PASSAGE, "짧다."], 0, 5) == ["세종이 1443년에 훈민정음을 창제하였다.", ""]

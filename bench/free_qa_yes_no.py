@@ -168,7 +168,7 @@ def slot_rows(items, statements: dict[str, str], threads: int) -> tuple[dict, fl
             analyse=kiwi_text.sentence_terms,
             terms=kiwi_text.terms,
             max_chars=served.context_chars,
-            total_chars=served.context_total_chars,
+            total_chars=0,  # the slot check reads each passage's own budget, as the service does
         )
         verdict = None if slot is None else judge_slot(reader.read, slot, texts, 0.0)
         reads += slot is not None

@@ -236,7 +236,7 @@ class ReaderAnswerer:
         caller falls back as for any unsure check).
         """
         shown = list(passages[: self._config.passages])
-        texts = self._texts(slot.question, shown)
+        texts = self._texts(slot.question, shown, shared=False)
         try:
             found = judge_slot(self._reader.read, slot, texts, min_confidence)
             if found is not None and not 0 <= found.answer.passage_index < len(shown):
@@ -250,8 +250,10 @@ class ReaderAnswerer:
         sentence = sentence_at(texts[index], found.answer.start, found.answer.end, self._split)
         return SlotAnswer(found.yes, found.confidence, shown[index], sentence)
 
-    def _texts(self, question: str, shown: Sequence[ScoredPassage]) -> list[str]:
-        """What the reader reads of each passage (`ReaderConfig.context_chars`, `context_total_chars`)."""
+    def _texts(self, question: str, shown: Sequence[ScoredPassage], *, shared: bool = True) -> list[str]:
+        """What the reader reads of each passage (`ReaderConfig.context_chars`, and
+        `context_total_chars` when `shared`: the yes/no slot check reads each passage's own
+        budget, which answered more claims on the tune items, 0.992 against 0.968)."""
         texts = [p.passage.text for p in shown]
         return focus_contexts(
             question,
@@ -259,7 +261,7 @@ class ReaderAnswerer:
             analyse=self._sentence_terms,
             terms=self._terms,
             max_chars=self._config.context_chars,
-            total_chars=self._config.context_total_chars,
+            total_chars=self._config.context_total_chars if shared else 0,
         )
 
     def _confidence(

@@ -194,6 +194,15 @@ async def test_yes_no_slot_check_says_no_when_the_reader_reads_another_span() ->
     assert answer.citations[0].passage_id == "whale" and reader.calls[0][0] == "고래는 바다에 사는 무엇인가?"
 
 
+async def test_the_slot_check_reads_each_passages_own_budget_not_the_shared_one() -> None:
+    reader = FakeReader("포유류", confidence=0.6)
+    config = replace(CONFIG, reader=ReaderConfig(context_chars=0, context_total_chars=10))
+    answer = await pipeline(reader, config).run(QaRequest("고래는 바다에 사는 어류지?"))
+    texts = {p.id: p.text for p in ENCYCLOPEDIA}
+    assert reader.calls[0][1] == [texts[i] for i in answer.retrieved_ids[:3]]  # whole: no "" passage
+    assert answer.answer == "아니오. 고래는 바다에 사는 포유류이다. [1]"
+
+
 @pytest.mark.parametrize(
     ("reader", "question", "config"),
     [

@@ -86,7 +86,7 @@ def test_model_round_trips_through_json(tmp_path: Path) -> None:
 def test_shipped_model_loads_with_a_threshold() -> None:
     model = load_calibration("default")
     assert model is not None and model == load_confidence(DEFAULT_PATH)
-    assert 0.0 < model.threshold < 1.0
+    assert 0.0 <= model.threshold < 1.0  # 0.0 (chosen on tune): answer whenever the null score loses
     assert ReaderConfig(calibration=model).threshold() == model.threshold
     assert ReaderConfig(calibration=model, min_confidence=0.9).threshold() == 0.9
     assert ReaderConfig().threshold() == 0.3

@@ -45,6 +45,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -239,7 +240,8 @@ def slot_section(sides, tune, statements, cut_premises, scores, args) -> dict[st
     return report | {"slot_found": found, "seconds_per_read": round(per_read, 3)}
 
 
-def main() -> int:
+def parse_args() -> argparse.Namespace:
+    """Command-line options."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -250,17 +252,12 @@ def main() -> int:
     parser.add_argument("--reader", action="store_true", help="also the reader's slot check")
     parser.add_argument("--cuts", default=",".join(CUTS), help="premise cuts to score (comma-separated)")
     parser.add_argument("--nli-cache", type=Path, help="JSON of NLI scores: read if present, else written")
-    args = parser.parse_args()
-    if not (args.data_dir / "korquad1.0").is_dir():
-        print(json.dumps({"skipped": f"{args.data_dir}/korquad1.0 not found"}))
-        return 0
+    return parser.parse_args()
+
+
+def load_sides(args: argparse.Namespace) -> tuple[dict[str, list], list]:
+    """The train (train + tune) and held-out items, and the tune items among the train side."""
     from eval.data.yes_no import load_yes_no
-    from searchlm import text as korean
-    from searchlm.nli import open_scorer
-    from searchlm.nli.verdict import SHIPPED_THRESHOLDS
-    from services.free_qa.evidence import declarative
-    from services.free_qa.kinds import classify_by_rules
-    from services.free_qa.types import QuestionKind
 
     sides = {
         "train": load_yes_no(args.data_dir, ["train", "tune"]),
@@ -269,9 +266,44 @@ def main() -> int:
     if args.limit:
         sides = {k: v[: args.limit] for k, v in sides.items()}
     tune = [i for i in load_yes_no(args.data_dir, ["tune"]) if i.qid in {j.qid for j in sides["train"]}]
-    scorer = open_scorer("default", threads=args.threads)
-    cuts = [c for c in args.cuts.split(",") if c in CUTS] + (["sentences"] if args.reader else [])
-    cuts = list(dict.fromkeys(cuts))
+    return sides, tune
+
+
+def combination(rows: dict[str, list], heldout: list, target_accuracy: float) -> dict[str, object]:
+    """Figures of one premise cut and rule: threshold chosen on the train side, held-out figures."""
+    t = choose_threshold(rows["train"], target_accuracy)
+    held = rows["heldout"]
+    by_form: dict[str, list] = defaultdict(list)
+    by_gold: dict[str, list] = defaultdict(list)
+    for item, row in zip(heldout, held, strict=True):
+        by_form[item.form].append(row)
+        by_gold["yes" if item.gold_yes else "no"].append(row)
+    return {
+        "threshold": t,
+        "train": figures(rows["train"], t),
+        "heldout": figures(held, t) | {"accuracy_answered_ci": bootstrap_ci(held, t)},
+        "heldout_by_gold": {g: figures(r, t) for g, r in sorted(by_gold.items())},
+        "heldout_by_form": {f: figures(r, t) for f, r in sorted(by_form.items())},
+        "heldout_curve": [{"threshold": g} | figures(held, g) for g in GRID[::3]],
+    }
+
+
+class Scored(NamedTuple):
+    """Each item's statement, its premises by cut, the NLI scores of the (premise, statement)
+    pairs (a cache may hold more), how many pairs there are, and the seconds they took."""
+
+    statements: dict[str, str]
+    cut_premises: dict[tuple[str, str], list[str]]
+    scores: dict
+    pairs: int
+    seconds: float
+
+
+def score_premises(sides: dict[str, list], cuts: list[str], scorer, cache: Path | None) -> Scored:
+    """`Scored` of every item of `sides` under every premise cut."""
+    from searchlm import text as korean
+    from services.free_qa.evidence import declarative
+
     start = time.perf_counter()
     statements = {i.qid: declarative(i.question) for v in sides.values() for i in v}
     cut_premises = {
@@ -281,19 +313,34 @@ def main() -> int:
         for i in v
     }
     pairs = list(dict.fromkeys((p, statements[qid]) for (_, qid), ps in cut_premises.items() for p in ps))
-    scores = nli_scores(scorer, pairs, args.nli_cache)
-    nli_seconds = time.perf_counter() - start
+    scores = nli_scores(scorer, pairs, cache)
+    return Scored(statements, cut_premises, scores, len(pairs), time.perf_counter() - start)
 
-    report: dict[str, object] = {"items": {k: len(v) for k, v in sides.items()}, "pairs_scored": len(pairs)}
-    heldout = sides["heldout"]
+
+def main() -> int:
+    args = parse_args()
+    if not (args.data_dir / "korquad1.0").is_dir():
+        print(json.dumps({"skipped": f"{args.data_dir}/korquad1.0 not found"}))
+        return 0
+    from searchlm.nli import open_scorer
+    from searchlm.nli.verdict import SHIPPED_THRESHOLDS
+    from services.free_qa.kinds import classify_by_rules
+    from services.free_qa.types import QuestionKind
+
+    sides, tune = load_sides(args)
+    scorer = open_scorer("default", threads=args.threads)
+    cuts = [c for c in args.cuts.split(",") if c in CUTS] + (["sentences"] if args.reader else [])
+    cuts = list(dict.fromkeys(cuts))
+    statements, cut_premises, scores, pairs, nli_seconds = score_premises(sides, cuts, scorer, args.nli_cache)
+
+    report: dict[str, object] = {"items": {k: len(v) for k, v in sides.items()}, "pairs_scored": pairs}
     report["detected_yes_no"] = {
         k: round(sum(classify_by_rules(i.question) is QuestionKind.YES_NO for i in v) / max(1, len(v)), 4)
         for k, v in sides.items()
     }
-    combos = {}
-    for cut in cuts:
-        for rule in RULES:
-            rows = {
+    report["combinations"] = {
+        f"{cut}/{rule}": combination(
+            {
                 k: [
                     (
                         i.gold_yes,
@@ -304,23 +351,13 @@ def main() -> int:
                     for i in v
                 ]
                 for k, v in sides.items()
-            }
-            t = choose_threshold(rows["train"], args.target_accuracy)
-            held = rows["heldout"]
-            by_form: dict[str, list] = defaultdict(list)
-            by_gold: dict[str, list] = defaultdict(list)
-            for item, row in zip(heldout, held, strict=True):
-                by_form[item.form].append(row)
-                by_gold["yes" if item.gold_yes else "no"].append(row)
-            combos[f"{cut}/{rule}"] = {
-                "threshold": t,
-                "train": figures(rows["train"], t),
-                "heldout": figures(held, t) | {"accuracy_answered_ci": bootstrap_ci(held, t)},
-                "heldout_by_gold": {g: figures(r, t) for g, r in sorted(by_gold.items())},
-                "heldout_by_form": {f: figures(r, t) for f, r in sorted(by_form.items())},
-                "heldout_curve": [{"threshold": g} | figures(held, g) for g in GRID[::3]],
-            }
-    report["combinations"] = combos
+            },
+            sides["heldout"],
+            args.target_accuracy,
+        )
+        for cut in cuts
+        for rule in RULES
+    }
     if args.reader:
         report["reader_slot"] = slot_section(sides, tune, statements, cut_premises, scores, args)
     report["nli_seconds"] = round(nli_seconds, 1)

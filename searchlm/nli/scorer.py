@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -78,6 +79,19 @@ def cpu_has_fast_bf16() -> bool:
         return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
     except (AttributeError, RuntimeError):
         return False
+
+
+def training_autocast_bf16(requested: bool, device: torch.device) -> bool:
+    """Whether a training run autocasts to bfloat16: as requested on CUDA and on CPUs that run it
+    natively, off (with a warning) where it is emulated. On the 2-core AVX2 machine an emulated
+    bfloat16 reader step took 94 s against 7.5 s in float32."""
+    if not requested or device.type == "cuda" or cpu_has_fast_bf16():
+        return requested
+    logging.getLogger(__name__).warning(
+        "bfloat16 autocast is emulated on this CPU (no AVX512-BF16 or AMX), about 10x slower: "
+        "training in float32"
+    )
+    return False
 
 
 def resolve_dtype(dtype: str, device: torch.device) -> torch.dtype:

@@ -34,7 +34,7 @@ from searchlm.nli.modeling import (
     new_cross_encoder,
     trainable_state,
 )
-from searchlm.nli.scorer import predict_probs
+from searchlm.nli.scorer import predict_probs, training_autocast_bf16
 from searchlm.nli.tokenizer import E5Tokenizer
 from searchlm.nli.training.augment import augment
 from searchlm.nli.training.calibrate import calibrate
@@ -359,6 +359,7 @@ def train(s: TrainSettings) -> Path:
         The exported artefact directory (``run_dir/artefact``).
     """
     torch.set_num_threads(s.num_threads)
+    s.autocast_bf16 = training_autocast_bf16(s.autocast_bf16, torch.device("cpu"))
     seed_everything(s.seed)
     s.run_dir.mkdir(parents=True, exist_ok=True)
     train_ex, tune, test = prepare_split(s)

@@ -38,7 +38,8 @@ class ReaderTrainSettings:
         grad_clip: gradient-norm clip.
         num_layers: encoder layers kept (0 = all 12); fewer trades accuracy for speed.
         head_dropout: dropout before the span head.
-        autocast_bf16: bfloat16 autocast (as NLI training does on CPU).
+        autocast_bf16: bfloat16 autocast on CUDA and on CPUs that run it natively; float32 (with a
+            warning) where it would be emulated (`searchlm.nli.scorer.training_autocast_bf16`).
         device: ``cpu``, ``cuda`` or ``auto``.
         checkpoint_every: steps between checkpoints.
         evals_per_epoch: tune scorings per epoch (one is also made at the end).

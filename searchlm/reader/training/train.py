@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 from searchlm.nli.e5_bin import read_e5_image
 from searchlm.nli.modeling import trainable_state
-from searchlm.nli.scorer import resolve_device
+from searchlm.nli.scorer import resolve_device, training_autocast_bf16
 from searchlm.nli.training.train import (
     epoch_batches,
     eval_steps,
@@ -318,6 +318,8 @@ def train(s: ReaderTrainSettings) -> Path:
     """
     began = time.monotonic()
     torch.set_num_threads(s.num_threads)
+    device = resolve_device(s.device)
+    s.autocast_bf16 = training_autocast_bf16(s.autocast_bf16, device)
     seed_everything(s.seed)
     s.run_dir.mkdir(parents=True, exist_ok=True)
     _check_resume_settings(s)
@@ -327,7 +329,6 @@ def train(s: ReaderTrainSettings) -> Path:
     windows = training_windows(tok, data.train, s.window_settings())
     LOG.info("%d training questions -> %d windows", len(data.train), len(windows))
     cfg = _artefact_config(s, data, len(windows))
-    device = resolve_device(s.device)
     model = new_reader_model(image, cfg, s.seed).to(device)
     plan_len = len(schedule(windows, s))
     opt = make_optimizer(model, s)

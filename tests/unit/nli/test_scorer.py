@@ -116,3 +116,23 @@ def test_bfloat16_scores_stay_close_to_float32_when_scoring_the_same_pairs() -> 
     for a, b in zip(full, half, strict=True):
         assert a.label == b.label
         assert abs(a.entailment - b.entailment) < 0.05 and abs(a.contradiction - b.contradiction) < 0.05
+
+
+@pytest.mark.parametrize(
+    ("requested", "device", "fast", "expected"),
+    [
+        (True, "cpu", False, False),  # emulated bfloat16: float32 instead
+        (True, "cpu", True, True),
+        (True, "cuda", False, True),
+        (False, "cpu", True, False),
+    ],
+)
+def test_training_autocasts_to_bfloat16_only_where_it_runs_natively(
+    monkeypatch: pytest.MonkeyPatch, requested: bool, device: str, fast: bool, expected: bool
+) -> None:
+    import torch
+
+    from searchlm.nli import scorer
+
+    monkeypatch.setattr(scorer, "cpu_has_fast_bf16", lambda: fast)
+    assert scorer.training_autocast_bf16(requested, torch.device(device)) is expected

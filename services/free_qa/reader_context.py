@@ -4,7 +4,9 @@ The reader's time grows with the tokens it reads (about 2,300 tokens/s on 2 core
 three whole KorQuAD paragraphs take p50 365 ms). Most answers sit in a sentence that shares
 the question's content words, so a passage is cut to its sentences with the most content
 terms in common with the question, kept in passage order, up to ``max_chars`` characters (the
-best sentence always, whatever its length). ``max_chars`` 0 reads the whole passage.
+best sentence always, whatever its length). ``max_chars`` 0 reads the whole passage. With a
+shared budget (``total_chars``) the sentences are chosen across all passages at once, and a
+passage with none chosen is not read at all (the service's default: 250 characters in all).
 
 The passages are analysed in one batch (`SentenceTerms`: Kiwi's one pass per passage in
 production, `kiwi_text.sentence_terms`); `split_terms` builds one from a splitter and a term

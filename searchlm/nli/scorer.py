@@ -88,7 +88,7 @@ def training_autocast_bf16(requested: bool, device: torch.device) -> bool:
     if not requested or device.type == "cuda" or cpu_has_fast_bf16():
         return requested
     logging.getLogger(__name__).warning(
-        "bfloat16 autocast is emulated on this CPU (no AVX512-BF16 or AMX), about 10x slower: "
+        "bfloat16 autocast is emulated on this CPU (no AVX512-BF16 or AMX), over 10x slower: "
         "training in float32"
     )
     return False

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from searchlm.nli.training.train import TrainSettings
+from searchlm.nli.training.settings import TrainSettings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -116,7 +116,7 @@ def _cmd_verify_base(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with its sub-commands."""
     from searchlm.nli.scorer import DEFAULT_ARTEFACT
-    from searchlm.nli.training.train import DEFAULT_DATA_DIR
+    from searchlm.nli.training.settings import DEFAULT_DATA_DIR
 
     parser = argparse.ArgumentParser(prog="python -m searchlm.nli", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)

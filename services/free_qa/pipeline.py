@@ -30,7 +30,7 @@ from services.free_qa import prompt as qa_prompt
 from services.free_qa.evidence import YES_NO_MIN_CONFIDENCE, Splitter, SupportChecker, Terms, best_sentences
 from services.free_qa.kinds import KindClassifier
 from services.free_qa.multihop import MultiHopResolver
-from services.free_qa.reader_answerer import ReaderAnswerer, ReaderConfig, ReadSpan, SpanReader
+from services.free_qa.reader_answerer import ReaderAnswerer, ReaderConfig, SpanReader
 from services.free_qa.reader_context import SentenceTerms
 from services.free_qa.retrieval import HybridRetriever
 from services.free_qa.slot_check import SLOT_MIN_CONFIDENCE
@@ -265,7 +265,7 @@ class QaPipeline:
             return await self._span_factoid(question, kind, passages)
         outcome = await asyncio.to_thread(self._reader.answer, question, passages)
         if outcome.span is not None:
-            return _read_answer(kind, outcome.span)
+            return outcome.span.answer(kind)
         answer = await self._span_factoid(question, kind, passages)
         return replace(answer, flags=(outcome.flag, *answer.flags))
 
@@ -375,16 +375,6 @@ class QaPipeline:
         cited = tuple(citations.citation(n, p) for n, p in enumerate(evidence, start=1))
         parts = [f"{bridge} [1][{n}]" for n, bridge in enumerate(result.bridges, start=2)]
         return QaAnswer(answer=", ".join(parts), kind=kind, citations=cited, hops=result.hops, confidence=0.7)
-
-
-def _read_answer(kind: QuestionKind, span: ReadSpan) -> QaAnswer:
-    """The reader's span, citing the passage (and sentence) it was read from."""
-    return QaAnswer(
-        answer=f"{span.text} [1]",
-        kind=kind,
-        citations=(citations.citation(1, span.passage, span.sentence),),
-        confidence=span.confidence,
-    )
 
 
 def _pieces(text: str, size: int = 12) -> list[str]:

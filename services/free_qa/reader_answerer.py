@@ -18,11 +18,12 @@ from typing import Protocol
 
 from searchlm import context
 from searchlm.reader.types import SpanAnswer
+from services.free_qa import citations
 from services.free_qa.evidence import Splitter, Terms, lexical_overlap
 from services.free_qa.reader_confidence import AnswerConfidence, AnswerSignals
 from services.free_qa.reader_context import SentenceTerms, focus_contexts, split_terms
 from services.free_qa.slot_check import Slot, judge_slot
-from services.free_qa.types import ScoredPassage
+from services.free_qa.types import QaAnswer, QuestionKind, ScoredPassage
 
 # The reader's own confidence from which it answers when no calibration is loaded: chosen on the
 # training side (the tune articles, `bench/reader.py --split tune`: it maximised the served EM).
@@ -109,6 +110,11 @@ class ReadSpan:
     passage: ScoredPassage
     sentence: str
     confidence: float
+
+    def answer(self, kind: QuestionKind) -> QaAnswer:
+        """The span as an answer citing the passage (and sentence) it was read from."""
+        cited = (citations.citation(1, self.passage, self.sentence),)
+        return QaAnswer(answer=f"{self.text} [1]", kind=kind, citations=cited, confidence=self.confidence)
 
 
 @dataclass(frozen=True)

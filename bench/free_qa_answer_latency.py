@@ -39,6 +39,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import grpc  # noqa: E402
 
+from bench.reader import ensure_korquad_index  # noqa: E402
 from eval.metrics.qa import best_exact_match  # noqa: E402
 from searchlm.free_qa.v1 import free_qa_service_pb2 as pb  # noqa: E402
 from searchlm.free_qa.v1 import free_qa_service_pb2_grpc as pb_grpc  # noqa: E402
@@ -57,15 +58,6 @@ def heldout(data_dir: Path, n: int) -> list[QaExample]:
     from searchlm.reader.training.evaluate import split_examples_of
 
     return split_examples_of(DEFAULT_ARTEFACT, data_dir, "heldout")[:n]
-
-
-def ensure_index(data_dir: Path, index_dir: Path, cache_dir: Path) -> None:
-    """Builds the KorQuAD dev index as `bench/reader.py --retrieved` does (reused when present)."""
-    from services.free_qa.chunking import ChunkingConfig
-    from services.free_qa.ingest import build_index
-
-    chunking = ChunkingConfig(max_chars=3000)
-    build_index(data_dir / KORQUAD_DEV, index_dir, num_threads=2, chunking=chunking, embed_cache=cache_dir)
 
 
 async def ask(stub: pb_grpc.FreeQaServiceStub, question: str) -> tuple[float, pb.AnswerQuestionResponse]:
@@ -134,7 +126,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 async def main_async(args: argparse.Namespace) -> int:
     """Starts the server, runs each concurrency, prints the table."""
     examples = heldout(args.data_dir, args.questions)
-    ensure_index(args.data_dir, args.index_dir, args.cache_dir)
+    ensure_korquad_index(args.data_dir, args.index_dir, args.cache_dir, threads=2)
     env = {f"{QA}INDEX_DIR": str(args.index_dir), f"{QA}USE_LM": "false", f"{QA}JSON_LOGS": "false"}
     env |= dict(item.split("=", 1) for item in args.env)
     server = start_server("services.free_qa", QA, env, timeout=900)

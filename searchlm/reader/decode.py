@@ -89,7 +89,10 @@ def window_candidates(
     top_e = ok[np.argsort(-e_log[ok], kind="stable")[: settings.n_best]]
     length = top_e[None, :] - top_s[:, None] + 1
     score = s_log[top_s][:, None] + e_log[top_e][None, :]
-    score = np.where((length >= 1) & (length <= settings.max_answer_tokens), score, -np.inf)
+    allowed = (length >= 1) & (length <= settings.max_answer_tokens)
+    owners = np.asarray(window.token_passages or [window.passage] * len(starts))
+    allowed &= owners[top_s][:, None] == owners[top_e][None, :]  # a span stays in one passage
+    score = np.where(allowed, score, -np.inf)
     null = float(start_logits[0] + end_logits[0])
     out = []
     for flat in np.argsort(-score, axis=None, kind="stable")[: settings.n_best]:
@@ -97,7 +100,7 @@ def window_candidates(
         if not np.isfinite(score[i, j]):
             break
         s, e = int(top_s[i]), int(top_e[j])
-        out.append(Candidate(window.passage, int(starts[s]), int(ends[e]), float(score[i, j]), null))
+        out.append(Candidate(int(owners[s]), int(starts[s]), int(ends[e]), float(score[i, j]), null))
     return out
 
 

@@ -76,6 +76,8 @@ class Window:
         start_position: gold start position in ``input_ids`` (0, the ``<s>``, when the
             answer is not wholly inside this window or there is no answer).
         end_position: gold end position (inclusive), 0 likewise.
+        token_passages: for a packed window (`pack_window`), the passage of each passage
+            token (its offsets are into that passage); empty: every token is ``passage``'s.
     """
 
     passage: int
@@ -85,6 +87,7 @@ class Window:
     token_ends: list[int]
     start_position: int = 0
     end_position: int = 0
+    token_passages: tuple[int, ...] = ()
 
 
 def _normalise(text: str, norm_map: dict[int, str]) -> tuple[str, list[int]]:
@@ -198,6 +201,42 @@ def make_windows(
             break
         lo = hi - settings.doc_stride
     return out
+
+
+def pack_window(
+    tok: OffsetTokenizer,
+    question: list[int],
+    passages: Sequence[tuple[int, TokenizedText]],
+    settings: WindowSettings,
+) -> Window | None:
+    """Several short passages read in ONE window after the question, one after another.
+
+    Reading three cut passages as three windows pays the question and the special tokens three
+    times and pads every window to the longest; one packed window reads each token once. A span
+    never crosses from one passage into the next (`decode.window_candidates`).
+
+    Args:
+        tok: the tokenizer (for the special ids).
+        question: question content ids (cut to ``settings.max_question_tokens``).
+        passages: ``(passage index, tokenized passage)`` in reading order.
+        settings: window sizes.
+
+    Returns:
+        The packed window, or None when the passages do not fit in one window together.
+    """
+    question = question[: settings.max_question_tokens]
+    if sum(len(p.ids) for _, p in passages) > settings.max_length - len(question) - _SPECIALS:
+        return None
+    head = [tok.bos, *question, tok.eos, tok.eos]
+    ids, starts, ends, owners = list(head), [], [], []
+    for index, text in passages:
+        ids += text.ids
+        starts += text.starts
+        ends += text.ends
+        owners += [index] * len(text.ids)
+    ids.append(tok.eos)
+    first = passages[0][0] if passages else 0
+    return Window(first, ids, len(head), starts, ends, token_passages=tuple(owners))
 
 
 def cap_windows(per_passage: Sequence[Sequence[Window]], max_windows: int) -> tuple[list[Window], int]:

@@ -13,7 +13,15 @@ from tqdm import tqdm
 from searchlm.nli.e5_bin import E5Vocab
 from searchlm.nli.scorer import resolve_device, resolve_dtype
 from searchlm.reader.decode import Candidate, DecodeSettings, pool_candidates, to_answers
-from searchlm.reader.features import OffsetTokenizer, Window, WindowSettings, cap_windows, make_windows
+from searchlm.reader.features import (
+    OffsetTokenizer,
+    TokenizedText,
+    Window,
+    WindowSettings,
+    cap_windows,
+    make_windows,
+    pack_window,
+)
 from searchlm.reader.modeling import DEFAULT_ARTEFACT, SpanReaderModel, load_reader_model
 from searchlm.reader.types import SpanAnswer
 
@@ -67,6 +75,9 @@ class ExtractiveReader:
             ``"float32"``, ``"bfloat16"`` or ``"float16"``.
         batch_size: windows per forward pass.
         max_windows: windows read per call, at most.
+        pack: read a question's passages in one window when they fit together
+            (`features.pack_window`: the question and padding are paid once; for short, cut
+            passages); otherwise, and for passages too long to fit, one window each.
     """
 
     def __init__(
@@ -80,6 +91,7 @@ class ExtractiveReader:
         dtype: str = "auto",
         batch_size: int = 16,
         max_windows: int = 32,
+        pack: bool = True,
     ) -> None:
         if batch_size < 1 or max_windows < 1:
             raise ValueError(f"batch_size ({batch_size}) and max_windows ({max_windows}) must be >= 1")
@@ -90,6 +102,7 @@ class ExtractiveReader:
         self.windows = windows or WindowSettings()
         self.decode = decode or DecodeSettings()
         self.batch_size, self.max_windows = batch_size, max_windows
+        self.pack = pack
 
     @classmethod
     def from_artefact(
@@ -103,6 +116,7 @@ class ExtractiveReader:
         n_best: int = 20,
         strip_particles: bool = True,
         num_threads: int | None = None,
+        pack: bool = True,
     ) -> ExtractiveReader:
         """Load an exported reader; window and answer sizes come from its config.
 
@@ -124,6 +138,7 @@ class ExtractiveReader:
             dtype=dtype,
             batch_size=batch_size,
             max_windows=max_windows,
+            pack=pack,
         )
 
     def read(self, question: str, passages: Sequence[str], top_k: int = 3) -> list[SpanAnswer]:
@@ -187,6 +202,10 @@ class ExtractiveReader:
         questions = self.tokenizer.question_ids([q for q, _ in items], self.windows)
         per_item = []
         for (_, passages), q_ids in zip(items, questions, strict=True):
+            packed = self._packed(q_ids, [(j, tokenized[p]) for j, p in enumerate(passages)])
+            if packed is not None:
+                per_item.append([packed])
+                continue
             per_passage = [
                 make_windows(self.tokenizer, q_ids, tokenized[p], self.windows, passage_index=j)
                 for j, p in enumerate(passages)
@@ -196,3 +215,10 @@ class ExtractiveReader:
                 LOG.info("reader: %d windows over the limit of %d not read", dropped, self.max_windows)
             per_item.append(kept)
         return per_item
+
+    def _packed(self, question: list[int], passages: Sequence[tuple[int, TokenizedText]]) -> Window | None:
+        """The passages in one window (`pack`), when there are two or more and they fit."""
+        present = [(j, t) for j, t in passages if t.ids]
+        if not self.pack or len(present) < 2:
+            return None
+        return pack_window(self.tokenizer, question, present, self.windows)

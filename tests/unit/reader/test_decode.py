@@ -146,3 +146,23 @@ def test_to_answers_prefers_the_shape_the_question_asks_for() -> None:
     assert plain[0].text.startswith("119 대원")
     off = to_answers(pool, [passage], 2, question="몇 명을 더 보냈는가?", shape_ratio=1.01)
     assert off[0].text.startswith("119 대원")
+
+
+def test_a_packed_window_never_answers_across_two_passages() -> None:
+    # tokens 0-2 belong to passage 4, tokens 3-5 to passage 7 (offsets into each passage)
+    window = Window(
+        4,
+        [0] * (OFFSET + 7),
+        OFFSET,
+        [0, 4, 9, 0, 3, 8],
+        [3, 8, 13, 2, 7, 9],
+        token_passages=(4, 4, 4, 7, 7, 7),
+    )
+    s, e = _logits({1: 6.0, 4: 2.0}, {4: 6.0, 5: 1.0, 2: 0.5})
+    spans = window_candidates(s, e, window, DecodeSettings())
+    assert spans and all(c.passage in (4, 7) for c in spans)
+    best = spans[0]
+    assert (best.passage, best.start, best.end) == (7, 3, 7)  # start 1 + end 4 crosses: dropped
+    assert all(not (c.passage == 4 and c.end > 13) for c in spans)
+    crossing = {(4, 4, 7), (4, 4, 9)}  # passage 4's start with passage 7's end offsets
+    assert not crossing & {(c.passage, c.start, c.end) for c in spans}

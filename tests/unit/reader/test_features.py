@@ -13,6 +13,7 @@ from searchlm.reader.features import (
     answer_tokens,
     cap_windows,
     make_windows,
+    pack_window,
 )
 
 # Written for these tests: answers whose token boundaries match the gold text, in passages with
@@ -128,3 +129,23 @@ def test_window_settings_reject_a_stride_that_leaves_no_progress() -> None:
         WindowSettings(max_length=64, doc_stride=44, max_question_tokens=16)
     with pytest.raises(ValueError, match="max_question_tokens"):
         WindowSettings(max_question_tokens=0)
+
+
+def test_pack_window_reads_short_passages_once_after_one_question(offset_tok: OffsetTokenizer) -> None:
+    q = offset_tok.question_ids(["누가 탑을 세웠나?"], SMALL)[0]
+    texts = offset_tok.tokenize(["석가탑은 김대성이 세웠다.", "다보탑은 불국사에 있다."])
+    window = pack_window(offset_tok, q, [(0, texts[0]), (2, texts[1])], SMALL)
+    assert window is not None
+    assert window.input_ids == [
+        offset_tok.bos,
+        *q,
+        offset_tok.eos,
+        offset_tok.eos,
+        *texts[0].ids,
+        *texts[1].ids,
+        offset_tok.eos,
+    ]
+    assert window.token_passages == (0,) * len(texts[0].ids) + (2,) * len(texts[1].ids)
+    assert window.token_starts == texts[0].starts + texts[1].starts
+    long = offset_tok.tokenize([_long_passage()[0]])[0]
+    assert pack_window(offset_tok, q, [(0, texts[0]), (1, long)], SMALL) is None  # does not fit

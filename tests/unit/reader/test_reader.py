@@ -90,3 +90,26 @@ def _saved_names(art: Path) -> set[str]:
 
     with safe_open(str(art / "model.safetensors"), "pt") as fh:
         return set(fh.keys())
+
+
+def test_short_passages_are_read_in_one_packed_window_and_answers_name_their_passage(
+    tiny_reader: ExtractiveReader,
+) -> None:
+    short = [
+        "세종은 조선의 제4대 임금이다.",
+        "",
+        "훈민정음은 1443년에 창제되었다.",
+        "집현전 학자들이 도왔다.",
+    ]
+    question = "훈민정음은 언제 창제되었나?"
+    windows = tiny_reader._windows([(question, short)])[0]
+    assert len(windows) == 1 and set(windows[0].token_passages) == {0, 2, 3}
+    answers = tiny_reader.read(question, short, top_k=5)
+    assert answers
+    for a in answers:
+        assert short[a.passage_index][a.start : a.end] == a.text
+    tiny_reader.pack = False
+    try:
+        assert len(tiny_reader._windows([(question, short)])[0]) == 3
+    finally:
+        tiny_reader.pack = True

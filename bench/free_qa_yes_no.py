@@ -153,8 +153,10 @@ def slot_rows(items, statements: dict[str, str], threads: int) -> tuple[dict, fl
     mean seconds of one read."""
     from services.free_qa import kiwi_text
     from services.free_qa.adapters.reader import open_reader
+    from services.free_qa.factory import READER_CUTS
     from services.free_qa.reader_answerer import ReaderConfig
     from services.free_qa.reader_context import focus_contexts
+    from services.free_qa.settings import FreeQaSettings
     from services.free_qa.slot_check import focus_slot, judge_slot
 
     reader = open_reader("default", threads=threads)
@@ -166,7 +168,7 @@ def slot_rows(items, statements: dict[str, str], threads: int) -> tuple[dict, fl
         texts = focus_contexts(
             slot.question if slot else "",
             item.passages,
-            analyse=kiwi_text.sentence_terms,
+            analyse=READER_CUTS[FreeQaSettings().reader_context_cut],
             terms=kiwi_text.terms,
             max_chars=served.context_chars,
             total_chars=0,  # the slot check reads each passage's own budget, as the service does

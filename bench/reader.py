@@ -60,6 +60,7 @@ from searchlm.reader.training.data import KORQUAD_DEV, QaExample, first, load_sp
 from searchlm.reader.training.settings import DEFAULT_DATA_DIR, ReaderTrainSettings  # noqa: E402
 from searchlm.reader.types import SpanAnswer  # noqa: E402
 from services.free_qa import kiwi_text  # noqa: E402
+from services.free_qa.factory import READER_CUTS  # noqa: E402
 from services.free_qa.reader_answerer import ReaderConfig, SpanReader, verdict  # noqa: E402
 from services.free_qa.reader_context import focus_contexts  # noqa: E402
 from services.free_qa.span_answerer import SpanAnswerer, SpanConfig  # noqa: E402
@@ -167,6 +168,7 @@ def read_all(
     name: str,
     context_chars: int = 0,
     total_chars: int = 0,
+    cut: str = "kiwi",
 ) -> list[Read]:
     """Both answerers over each question's passages, timed one question at a time (the reader's
     time includes cutting each passage to `context_chars`)."""
@@ -180,7 +182,7 @@ def read_all(
         texts = focus_contexts(
             ex.question,
             [p.passage.text for p in shown],
-            analyse=kiwi_text.sentence_terms,
+            analyse=READER_CUTS[cut],
             terms=kiwi_text.terms,
             max_chars=context_chars,
             total_chars=total_chars,
@@ -330,6 +332,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="read each question's passages in one window when they fit (on, the reader's default), "
         "or one window each (off)",
     )
+    parser.add_argument(
+        "--cut",
+        nargs="+",
+        default=["surface"],
+        choices=tuple(READER_CUTS),
+        help="how passages are cut into sentences for the budgets (the service's reader_context_cut)",
+    )
     return parser.parse_args(argv)
 
 
@@ -368,12 +377,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "threads": args.threads,
         "passages": {},
     }
-    runs = ((item, c, pack) for item in sets.items() for c in args.context_chars for pack in args.pack)
-    for (base, passages), (chars, total), pack in runs:
+    runs = [
+        (item, c, pack, cut)
+        for item in sets.items()
+        for c in args.context_chars
+        for pack in args.pack
+        for cut in args.cut
+    ]
+    for (base, passages), (chars, total), pack, cut in runs:
         name = base if chars == total == 0 else f"{base}@{chars}" + (f"-total{total}" if total else "")
-        name += "-packed" if pack == "on" else ""
+        name += ("-packed" if pack == "on" else "") + (f"-{cut}" if len(args.cut) > 1 else "")
         reader.pack = pack == "on"  # type: ignore[attr-defined]
-        reads = read_all(examples, passages, spans, reader, name, chars, total)
+        reads = read_all(examples, passages, spans, reader, name, chars, total, cut)
         write_answers(args.out / f"answers-{name}.jsonl", reads)
         summary["passages"][name] = {
             "systems": rows(reads, config),

@@ -45,6 +45,7 @@ from searchlm.reader.training.data import first  # noqa: E402
 from searchlm.reader.training.settings import DEFAULT_DATA_DIR  # noqa: E402
 from searchlm.reader.types import SpanAnswer  # noqa: E402
 from services.free_qa import kiwi_text  # noqa: E402
+from services.free_qa.factory import READER_CUTS  # noqa: E402
 from services.free_qa.reader_answerer import answer_signals, sentence_at  # noqa: E402
 from services.free_qa.reader_confidence import (  # noqa: E402
     DEFAULT_PATH,
@@ -55,6 +56,7 @@ from services.free_qa.reader_confidence import (  # noqa: E402
     save_confidence,
 )
 from services.free_qa.reader_context import focus_contexts  # noqa: E402
+from services.free_qa.settings import FreeQaSettings  # noqa: E402
 from services.free_qa.span_answerer import SpanAnswerer, SpanConfig  # noqa: E402
 
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.0, 1.0, 0.05))
@@ -94,7 +96,7 @@ def read_split(args: argparse.Namespace, split: str) -> list[Row]:
         texts = focus_contexts(
             ex.question,
             [p.passage.text for p in shown],
-            analyse=kiwi_text.sentence_terms,
+            analyse=READER_CUTS[FreeQaSettings().reader_context_cut],
             terms=kiwi_text.terms,
             max_chars=args.context_chars,
             total_chars=args.total_chars,

@@ -26,6 +26,7 @@ from services.free_qa.pipeline import PipelineConfig, QaPipeline
 from services.free_qa.reader_answerer import ReaderConfig, SpanReader
 from services.free_qa.reader_confidence import DEFAULT_PATH as DEFAULT_CONFIDENCE
 from services.free_qa.reader_confidence import AnswerConfidence, load_confidence
+from services.free_qa.reader_context import SentenceTerms, surface_sentences
 from services.free_qa.retrieval import RetrievalConfig
 from services.free_qa.settings import FreeQaSettings
 from services.free_qa.slot_check import SLOT_MIN_CONFIDENCE
@@ -86,6 +87,15 @@ def load_scorer(spec: str) -> EntailmentScorer | None:
             "NLI scorer unavailable; using lexical support checks", extra={"nli": spec, "error": str(exc)}
         )
         return None
+
+
+READER_CUTS: dict[str, SentenceTerms] = {
+    "surface": surface_sentences,
+    "kiwi": kiwi_text.sentence_terms,
+}
+"""How passages are cut into sentences for the reader's context budget (`reader_context`):
+surface (punctuation; the question's terms matched in the text) or kiwi (one Kiwi analysis
+per passage, its terms matched too)."""
 
 
 def load_reader(settings: FreeQaSettings) -> SpanReader | None:
@@ -154,7 +164,7 @@ def build_pipeline(settings: FreeQaSettings, lm: LmClient | None) -> QaPipeline:
         classifier=KindClassifier(lm if settings.kind_lm else None),
         tag=kiwi_text.morphemes,
         reader=load_reader(settings),
-        sentence_terms=kiwi_text.sentence_terms,
+        sentence_terms=READER_CUTS[settings.reader_context_cut],
     )
 
 

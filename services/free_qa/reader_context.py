@@ -8,13 +8,18 @@ best sentence always, whatever its length). ``max_chars`` 0 reads the whole pass
 shared budget (``total_chars``) the sentences are chosen across all passages at once, and a
 passage with none chosen is not read at all (the service's default: 250 characters in all).
 
-The passages are analysed in one batch (`SentenceTerms`: Kiwi's one pass per passage in
-production, `kiwi_text.sentence_terms`); `split_terms` builds one from a splitter and a term
-tokenizer (tests, fakes).
+A sentence's closeness is the number of the question's content terms (`terms`) it holds: as
+one of its own analysed terms, or written in it (a noun, or a verb stem without 다, of two
+characters or more: "창제하" in "창제하였다"). `surface_sentences` cuts passages at sentence
+punctuation and gives no terms, so only the written match counts: no morphological analysis of
+the passages at question time (Kiwi's one pass per passage, `kiwi_text.sentence_terms`, took
+about 17 ms of a factoid answer for three encyclopedia paragraphs). `split_terms` builds an
+analyser from a splitter and a term tokenizer (tests, fakes).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from services.free_qa.evidence import Splitter, Terms
@@ -30,6 +35,26 @@ def split_terms(split: Splitter, terms: Terms) -> SentenceTerms:
         return [[(s, terms(s)) for s in split(text)] for text in texts]
 
     return analyse
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。？！])\s+|\n+")
+
+
+def surface_sentences(texts: Sequence[str]) -> list[list[tuple[str, list[str]]]]:
+    """A `SentenceTerms` without analysis: each text cut after sentence punctuation (and at line
+    breaks), every sentence with no terms of its own (see the module)."""
+    return [[(s, []) for s in (part.strip() for part in _SENTENCE_END.split(text)) if s] for text in texts]
+
+
+def _asked(question: str, terms: Terms) -> list[tuple[str, str]]:
+    """The question's terms, each with the form looked for in a sentence's text."""
+    return [(t, t[:-1] if t.endswith("다") and len(t) >= 3 else t) for t in dict.fromkeys(terms(question))]
+
+
+def _overlap(asked: Sequence[tuple[str, str]], sentence: str, words: Sequence[str]) -> int:
+    """How many asked terms the sentence holds, as an analysed term or written in it."""
+    own, lowered = set(words), sentence.lower()
+    return sum(1 for term, written in asked if term in own or (len(written) >= 2 and written in lowered))
 
 
 def focus_contexts(
@@ -57,13 +82,13 @@ def focus_contexts(
     if not long:
         return list(texts)
     analysed = dict(zip(long, analyse(long), strict=True))
-    asked = set(terms(question))
+    asked = _asked(question, terms)
     return [_cut(analysed[t], asked, max_chars) if len(analysed.get(t, ())) > 1 else t for t in texts]
 
 
-def _cut(sentences: Sequence[tuple[str, list[str]]], asked: set[str], max_chars: int) -> str:
+def _cut(sentences: Sequence[tuple[str, list[str]]], asked: Sequence[tuple[str, str]], max_chars: int) -> str:
     """The sentences sharing the most `asked` terms, in order, within `max_chars` (the best always)."""
-    shared = [len(asked & set(words)) for _, words in sentences]
+    shared = [_overlap(asked, sentence, words) for sentence, words in sentences]
     order = sorted(range(len(sentences)), key=lambda i: (-shared[i], i))
     kept: set[int] = set()
     used = 0
@@ -86,9 +111,9 @@ def _shared_budget(
 ) -> list[str]:
     """`focus_contexts` with one budget over all passages (see there)."""
     analysed = analyse(list(texts))
-    asked = set(terms(question))
+    asked = _asked(question, terms)
     scored = [
-        (-len(asked & set(words)), p, i, len(sentence))
+        (-_overlap(asked, sentence, words), p, i, len(sentence))
         for p, sentences in enumerate(analysed)
         for i, (sentence, words) in enumerate(sentences)
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic_settings import SettingsConfigDict
 
 from searchlm.lm.settings import LmClientSettings
@@ -84,6 +86,10 @@ class FreeQaSettings(ServerSettings, LmClientSettings):
     reader_context_total_chars: int = _READER.context_total_chars
     """Characters the reader reads over all its passages together: the sentences nearest the
     question across them (0: each passage has only its own budget; see docs/free_qa.md)."""
+    reader_context_cut: Literal["surface", "kiwi"] = "surface"
+    """How passages are cut into sentences for those budgets: surface (at sentence punctuation, the
+    question's terms matched in the text; no analysis at question time) or kiwi (one Kiwi analysis
+    per passage); measured in docs/free_qa.md."""
     reader_pack: bool = True
     """Read the cut passages in one model window when they fit (the question and padding paid once:
     p50 -18 % at the same EM on the tune articles, docs/free_qa.md); false: one window a passage

@@ -88,3 +88,38 @@ def test_a_shared_budget_caps_each_passage_and_always_keeps_the_best_sentence() 
     question = "1443년에 훈민정음을 창제한 세종"
     assert shared(question, [PASSAGE], 30, 200) == ["세종이 1443년에 훈민정음을 창제하였다."]
     assert shared(question, [PASSAGE, "짧다."], 0, 5) == ["세종이 1443년에 훈민정음을 창제하였다.", ""]
+
+
+def test_surface_sentences_cut_at_punctuation_and_line_breaks_without_analysis() -> None:
+    from services.free_qa.reader_context import surface_sentences
+
+    text = "세종은 임금이다. 훈민정음을 창제하였다! 정말인가? 그렇다\n다음 줄이다.  "
+    assert surface_sentences([text, ""]) == [
+        [
+            ("세종은 임금이다.", []),
+            ("훈민정음을 창제하였다!", []),
+            ("정말인가?", []),
+            ("그렇다", []),
+            ("다음 줄이다.", []),
+        ],
+        [],
+    ]
+    assert (
+        surface_sentences(["1.5배 빠르다. 3.14는 원주율이다."])[0][0][0] == "1.5배 빠르다."
+    )  # no break inside a number
+
+
+def test_the_surface_cut_finds_the_questions_terms_written_in_the_sentences() -> None:
+    from services.free_qa import kiwi_text
+    from services.free_qa.reader_context import surface_sentences
+
+    question = "훈민정음을 창제한 임금은 누구인가?"  # Kiwi terms: 훈민정음, 창제, 임금
+    [out] = focus_contexts(
+        question, [PASSAGE], analyse=surface_sentences, terms=kiwi_text.terms, max_chars=30
+    )
+    assert out == "세종이 1443년에 훈민정음을 창제하였다."  # 2 terms written there, 1 or 0 elsewhere
+    # a verb's stem is looked for without 다 ("붙" is too short to count on its own)
+    [verb] = focus_contexts(
+        "언제 반포되었나?", [PASSAGE], analyse=surface_sentences, terms=lambda q: ["반포되다"], max_chars=10
+    )
+    assert verb == "1446년에 반포되었다."

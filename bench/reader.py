@@ -324,20 +324,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             "(0: whole passage), or N/T for at most N a passage and T over all passages"
         ),
     )
+    parser.add_argument("--pack", nargs="+", default=["on"], choices=("off", "on"), help="one packed window?")
     parser.add_argument(
-        "--pack",
-        nargs="+",
-        default=["on"],
-        choices=("off", "on"),
-        help="read each question's passages in one window when they fit (on, the reader's default), "
-        "or one window each (off)",
-    )
-    parser.add_argument(
-        "--cut",
-        nargs="+",
-        default=["surface"],
-        choices=tuple(READER_CUTS),
-        help="how passages are cut into sentences for the budgets (the service's reader_context_cut)",
+        "--cut", nargs="+", default=["surface"], choices=tuple(READER_CUTS), help="sentence cut"
     )
     return parser.parse_args(argv)
 

@@ -218,7 +218,9 @@ class ExtractiveReader:
 
     def _packed(self, question: list[int], passages: Sequence[tuple[int, TokenizedText]]) -> Window | None:
         """The passages in one window (`pack`), when there are two or more and they fit."""
+        if not self.pack:
+            return None
         present = [(j, t) for j, t in passages if t.ids]
-        if not self.pack or len(present) < 2:
+        if len(present) < 2:
             return None
         return pack_window(self.tokenizer, question, present, self.windows)

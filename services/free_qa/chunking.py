@@ -17,8 +17,9 @@ from services.free_qa.types import Chunk, Passage
 
 SentenceSplitter = Callable[[str], list[str]]
 
-# Sentence ends: Korean declaratives end in 다/요/까/죠 + punctuation; also plain . ! ? and 。
-_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+(?=\S)")
+# Sentence ends: Korean declaratives end in 다/요/까/죠 + punctuation (. ! ?, full-width ？ ！,
+# 。), and a line break ends one too.
+_SENTENCE_END = re.compile(r"(?<=[.!?。？！])\s+(?=\S)|\s*\n\s*")
 
 
 def regex_sentences(text: str) -> list[str]:

@@ -19,9 +19,9 @@ analyser from a splitter and a term tokenizer (tests, fakes).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
+from services.free_qa.chunking import regex_sentences
 from services.free_qa.evidence import Splitter, Terms
 
 # texts -> each text's sentences with their content terms, in order.
@@ -37,13 +37,11 @@ def split_terms(split: Splitter, terms: Terms) -> SentenceTerms:
     return analyse
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?。？！])\s+|\n+")
-
-
 def surface_sentences(texts: Sequence[str]) -> list[list[tuple[str, list[str]]]]:
-    """A `SentenceTerms` without analysis: each text cut after sentence punctuation (and at line
-    breaks), every sentence with no terms of its own (see the module)."""
-    return [[(s, []) for s in (part.strip() for part in _SENTENCE_END.split(text)) if s] for text in texts]
+    """A `SentenceTerms` without analysis: each text cut as ingest cuts chunks
+    (`chunking.regex_sentences`: after sentence punctuation, at line breaks), every sentence with
+    no terms of its own (see the module)."""
+    return [[(s, []) for s in regex_sentences(text)] for text in texts]
 
 
 def _asked(question: str, terms: Terms) -> list[tuple[str, str]]:

@@ -70,6 +70,7 @@ class FaithfulnessChecker:
         jobs: Sequence[tuple[str, Sequence[Review]]],
         *,
         confirmed: Mapping[str, Collection[str]] | None = None,
+        confirmed_only: Collection[str] = (),
     ) -> list[ClaimSupport]:
         """Support of each claim (taken whole) counted review by review: every chunk of each of
         its reviews is scored on its own, all in one NLI batch; a review that quotes the claim
@@ -78,7 +79,9 @@ class FaithfulnessChecker:
 
         `confirmed` names, per claim, reviews whose own words were read as stating it (the
         opinion extractor): for them entailment needs only `confirm_entailment_threshold`
-        (two signals agree), and contradiction is judged as for every review.
+        (two signals agree), and contradiction is judged as for every review. Claims in
+        `confirmed_only` are supported only by such reviews (NLI alone may still contradict
+        them): a statement with no subject ("좋다") is one NLI cannot judge on its own.
         """
         size = self._settings.chunk_chars
         chunks = {r.id: chunk_review(r, self._splitter, size) for _, rs in jobs for r in rs}
@@ -91,6 +94,8 @@ class FaithfulnessChecker:
         confirmed = confirmed or {}
         for (claim, chunk), score in zip(pairs, scores, strict=True):
             own = chunk.review_id in confirmed.get(claim, ())
+            if claim in confirmed_only and not own:
+                score = _without_entailment(score)
             tallies[claim].add((chunk.review_id,), score, lenient if own else None)
         for claim, reviews in jobs:
             tallies[claim].quote(quoting_reviews(claim, reviews))
@@ -167,3 +172,9 @@ class FaithfulnessChecker:
             verdict is Verdict.ENTAILED,
             verdict.value,
         )
+
+
+def _without_entailment(score: NliScores) -> NliScores:
+    """A review's scores with its entailment set aside: it can contradict the claim, not
+    support it."""
+    return NliScores(0.0, score.neutral + score.entailment, score.contradiction)

@@ -100,7 +100,7 @@ class FaithfulnessSettings:
     summary_threshold: float = SHIPPED_THRESHOLDS.entailment
     chunk_chars: int = 200
     premise_chars: int = 400
-    confirm_entailment_threshold: float = 0.5
+    confirm_entailment_threshold: float = 0.4
 
     def __post_init__(self) -> None:
         names = (

@@ -26,7 +26,7 @@ POSITIVE = _words(
     넘치 즐겁 행복하 아름답 웃기 짜릿하 흥미롭 신나 생생하 든든 편안하 아담하 가성비 합리적
     실용적 만족 인상적 매력적 완벽 특별하 대단하 기쁘 고맙 감사하 믿음직스럽 믿음직하 유용하
     빵빵하 쫀쫀하 보송하 가뿐하 상쾌하 청결하 정갈하 담백하 진하
-    맞
+    맞 명작 걸작 수작 역작 꿀잼 띵작 환상적 효과적
     """
 )
 
@@ -40,7 +40,7 @@ NEGATIVE = _words(
     황당하 어이없 별로이 질기 느끼하 텁텁하 밍밍하 시시하 졸리 지겹 식 불안하 불안정하
     헐렁하 조이 쪼이 아프 가렵 번거롭 복잡하 어렵 불쾌하 역하 비위생적 낡 허술하 엉성하
     촌스럽 싼티나 성의없 모자라 심하 떨어지 틀리 지연되 엉터리 노잼 구리
-    닳 거슬리 미끄러지 뜯어지 벗겨지 녹슬 흘러내리
+    닳 거슬리 미끄러지 뜯어지 벗겨지 녹슬 흘러내리 졸작 망작 쓰레기 실망적 비효율적
     """
 )
 
@@ -79,14 +79,22 @@ OVERALL = _words(
     좋 괜찮 훌륭하 완벽하 만족하 만족스럽 최고 짱 대박 강추 굿 추천하 감동 감동적 재밌
     재미있 유익하 알차 나쁘 별로 최악 실망하 실망스럽 아쉽 지루하 재미없 시시하 노잼 비추
     후회하 아깝 형편없 유치하 뻔하 짜증나 어이없 황당하 아름답 웃기 흥미롭 인상적 매력적
-    대단하 지겹 졸리 감동하 흡족하
+    대단하 지겹 졸리 감동하 흡족하 명작 걸작 수작 역작 꿀잼 띵작 졸작 망작 쓰레기 환상적
     """
 )
 
-# Evaluative nouns that end a clause without a verb ("가성비 최고", "흡입력 짱", "배송 굿").
-EVALUATIVE_NOUNS = frozenset(
-    {"최고", "짱", "대박", "강추", "굿", "별로", "최악", "비추", "실망", "감동", "만족", "불만", "노잼"}
+# Evaluative nouns that end a clause without a verb ("가성비 최고", "흡입력 짱", "배송 굿",
+# "명작이에요"), or modify a word for the thing as a whole ("최고의 영화", "최악의 제품").
+EVALUATIVE_NOUNS = _words(
+    """
+    최고 짱 대박 강추 굿 별로 최악 비추 실망 감동 만족 불만 노잼 꿀잼 명작 걸작 수작 역작 띵작
+    졸작 망작 쓰레기
+    """
 )
+
+# Evaluative nouns that judge the thing as a whole: a noun before them modifies them ("레전드
+# 명작", "완전 쓰레기") rather than naming an aspect.
+WHOLE_NOUNS = _words("명작 걸작 수작 역작 띵작 졸작 망작 쓰레기 꿀잼 노잼")
 
 # Words reviewers use for one aspect. e5 vectors of bare aspect words separate synonyms from
 # other aspects poorly (AUC 0.83 on 14 synonym and 12 non-synonym pairs: 배송/택배 0.91 but

@@ -100,8 +100,39 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
         known = stem in lexicon.POLAR or t.form in lexicon.POLAR
         if nxt_tag == "XSA" or known:
             return stem, ((t.form, tag), (nxt.form, nxt_tag)), i + 1
-    if tag in ("NNG", "MAG") and t.form in lexicon.EVALUATIVE_NOUNS and _ends_clause(nxt, nxt_tag):
-        return t.form, ((t.form, tag), ("이", "VCP")), i + (1 if nxt is not None and nxt_tag == "VCP" else 0)
+    if tag == "NNG" and nxt_tag == "XSN" and nxt is not None and t.form + nxt.form in lexicon.POLAR:
+        return _adjectival_noun(tokens, i)
+    if tag in ("NNG", "MAG") and t.form in lexicon.EVALUATIVE_NOUNS:
+        return _evaluative_noun(tokens, i, t.form, ((t.form, tag),))
+    if tag == "NNG" and nxt_tag == "NNG" and nxt is not None and nxt.start == t.start + t.len:
+        glued = t.form + nxt.form  # "꿀잼": Kiwi reads 꿀/NNG 잼/NNG
+        if glued in lexicon.EVALUATIVE_NOUNS:
+            return _evaluative_noun(tokens, i + 1, glued, ((glued, "NNG"),))
+    return None
+
+
+def _adjectival_noun(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...], int] | None:
+    """A noun made an adjective by 적 before 이다 ("감동적이다", "감동적인"): stem 감동적."""
+    t, suffix = tokens[i], tokens[i + 1]
+    if i + 2 < len(tokens) and _tag(tokens[i + 2]) == "VCP":
+        return t.form + suffix.form, ((t.form, "NNG"), (suffix.form, "XSN"), ("이", "VCP")), i + 2
+    return None
+
+
+def _evaluative_noun(
+    tokens: Sequence[Token], last: int, stem: str, said: tuple[Morpheme, ...]
+) -> tuple[str, tuple[Morpheme, ...], int] | None:
+    """An evaluative noun (its last morpheme at `last`) as a predicate: closing its clause,
+    before 이다 ("명작이에요"), or modifying a word for the thing as a whole ("최고의 영화",
+    "최악의 제품"); not modifying anything else ("최고의 배우", "대박 세일")."""
+    nxt = tokens[last + 1] if last + 1 < len(tokens) else None
+    nxt_tag = _tag(nxt) if nxt is not None else ""
+    if _ends_clause(nxt, nxt_tag):
+        return stem, (*said, ("이", "VCP")), last + (1 if nxt_tag == "VCP" else 0)
+    head = tokens[last + 2] if last + 2 < len(tokens) else None
+    if nxt is not None and nxt.form == "의" and head is not None and head.form in lexicon.GENERIC_NOUNS:
+        after = tokens[last + 3] if last + 3 < len(tokens) else None
+        return stem, (*said, ("이", "VCP")), last + (3 if after is not None and _tag(after) == "VCP" else 2)
     return None
 
 
@@ -205,7 +236,7 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
         if found is not None and not (found[2] == i and tag == "NNG" and _continues_noun(tokens, i)):
             stem, morphemes, end = found
             negated, end = _negated_after(tokens, end)
-            aspect = clause.name()
+            aspect = OVERALL if _about_whole(tokens, i, stem) else clause.name()
             implied = not aspect and stem in lexicon.IMPLIED_ASPECTS
             aspect = lexicon.IMPLIED_ASPECTS[stem] if implied else aspect
             negated = negated or clause.negator
@@ -226,6 +257,14 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
             clause.particle(tag)
         i += 1
     return list(units.values())
+
+
+def _about_whole(tokens: Sequence[Token], i: int, stem: str) -> bool:
+    """The predicate at tokens[i] judges the thing as a whole whatever noun came before it:
+    a work-judging noun ("레전드 명작") or an evaluative noun modifying a word for the whole
+    ("인생 최고의 영화")."""
+    modifier = i + 1 < len(tokens) and tokens[i + 1].form == "의" and _tag(tokens[i + 1]) == "JKG"
+    return stem in lexicon.WHOLE_NOUNS or modifier
 
 
 def _glued_noun(tokens: Sequence[Token], i: int) -> bool:

@@ -81,15 +81,15 @@ class _Group:
     forms: Counter[tuple[tuple[tuple[str, str], ...], bool, bool]] = field(default_factory=Counter)
 
     def phrases(self, k: int) -> list[realiser.Phrase]:
-        """The group's `k` most used wordings ("착용감이 편하다"), and for praise of a named
-        aspect the plain "좋다" that most reviews praising it entail ("맛이 좋다" for
-        얼큰하다, 맛있다, 고소하다)."""
+        """The group's `k` most used wordings ("착용감이 편하다"), and for praise the plain
+        "좋다" that most reviews praising it entail ("맛이 좋다" for 얼큰하다, 맛있다,
+        고소하다; "좋다" for 재밌다, 감동적이다, 명작이다 about the thing as a whole)."""
         found = [
             realiser.Phrase("" if implied else self.aspect, predicate, negated, 0.0, self.polarity)
             for (predicate, negated, implied), _ in self.forms.most_common(k)
         ]
         plain = realiser.Phrase(self.aspect, (("좋", "VA"),), False, 0.0, 1)
-        if self.polarity > 0 and self.aspect and plain not in found:
+        if self.polarity > 0 and plain not in found:
             found.append(plain)
         return found
 
@@ -146,7 +146,8 @@ class OpinionPanel:
         statements = [realiser.statement(p, self._join) for _, p in options]
         jobs = [(s, _mentioning(g, used)) for s, (g, _) in zip(statements, options, strict=True)]
         own = {s: g.reviews for s, (g, _) in zip(statements, options, strict=True)}
-        supports = self._checker.review_support(jobs, confirmed=own) if jobs else []
+        overall = {s for s, (g, _) in zip(statements, options, strict=True) if not g.aspect}
+        supports = self._checker.review_support(jobs, confirmed=own, confirmed_only=overall) if jobs else []
         best: dict[int, tuple[_Group, realiser.Phrase, ClaimSupport]] = {}
         for (group, phrase), support in zip(options, supports, strict=True):
             held = best.get(id(group))

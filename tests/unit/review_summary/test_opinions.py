@@ -41,8 +41,16 @@ CASES = [
     ("너무 무거워요", 2, {("무게", "무겁", -1)}),
     ("좀 비싸요", 3, {("가격", "비싸", -1)}),
     ("문제가 없어요", 5, {("문제", "없", 1)}),
-    # an evaluative noun as a modifier is not a predicate
-    ("인생 최고의 영화", 5, set()),
+    # evaluative nouns and 적-adjectives about the thing as a whole
+    ("유쾌하고 감동적이다.", 5, {(OVERALL, "감동적", 1)}),
+    ("명작입니다.", 5, {(OVERALL, "명작", 1)}),
+    ("레전드 명작인데 왜 평점이 이래", 5, {(OVERALL, "명작", 1)}),
+    ("그냥꿀잼ㅋㅋ", 5, {(OVERALL, "꿀잼", 1)}),
+    ("이건 졸작이다", 1, {(OVERALL, "졸작", -1)}),
+    ("인생 최고의 영화", 5, {(OVERALL, "최고", 1)}),
+    # an evaluative noun modifying anything else is not a predicate
+    ("최고의 배우가 나온다", 5, set()),
+    ("대박 세일 중이라 샀어요", 5, set()),
     # no opinion: facts, purchases, a size on an unrated review
     ("잘 받았습니다", 5, set()),
     ("선물용으로 샀어요", 5, set()),

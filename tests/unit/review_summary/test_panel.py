@@ -90,3 +90,20 @@ def test_support_is_checked_against_the_used_reviews_only() -> None:
     assert {a.statement for a in panel.aspects} == {"배송이 빠르다", "음질이 좋다"}
     assert all("배터리가 아쉬워요" not in premise for premise, _ in scorer.pairs)
     assert {a.mentions for a in panel.aspects if a.statement == "배송이 빠르다"} == {3}
+
+
+def test_praise_of_the_whole_gathers_under_one_statement_supported_only_by_reviews_saying_it() -> None:
+    reviews = (
+        Review("a", "정말 재밌어요.", 5),
+        Review("b", "명작입니다.", 5),
+        Review("c", "유쾌하고 감동적이다.", 5),
+        Review("d", "잘 받았습니다.", 5),
+        Review("e", "주말에 봤어요.", 4),
+    )
+    # NLI entails the subject-less "좋다" from every review, the two that praise nothing too
+    panel = _panel(CueScorer({"좋다": ("재밌", "명작", "감동", "받았", "봤")})).build(
+        reviews, reviews, max_chars=120
+    )
+    by_statement = {a.statement: a for a in panel.aspects}
+    assert set(by_statement["좋다"].review_ids) == {"a", "b", "c"}
+    assert by_statement["좋다"].aspect == "" and by_statement["좋다"].support_count == 3

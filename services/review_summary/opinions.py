@@ -156,9 +156,13 @@ def polarity(unit_stem: str, aspect: str, negated: bool, rating: int) -> int:
     head = aspect.split()[-1] if aspect else ""
     if head in lexicon.FAULT_NOUNS and unit_stem in lexicon.MORE | lexicon.LESS:
         sign = -1 if unit_stem in lexicon.MORE else 1
-    elif unit_stem in lexicon.POSITIVE or unit_stem == "있":
+    elif unit_stem in ("있", "없"):
+        sign = (1 if unit_stem == "있" else -1) if head in lexicon.MERIT_NOUNS else 0
+    elif head in lexicon.FEELING_NOUNS:
+        return 1 if rating >= 4 else -1 if 1 <= rating <= 2 else 0
+    elif unit_stem in lexicon.POSITIVE:
         sign = 1
-    elif unit_stem in lexicon.NEGATIVE or unit_stem == "없":
+    elif unit_stem in lexicon.NEGATIVE:
         sign = -1
     else:
         sign = 1 if rating >= 4 else -1 if 1 <= rating <= 2 else 0

@@ -41,6 +41,15 @@ CASES = [
     ("너무 무거워요", 2, {("무게", "무겁", -1)}),
     ("좀 비싸요", 3, {("가격", "비싸", -1)}),
     ("문제가 없어요", 5, {("문제", "없", 1)}),
+    # 있다 / 없다 judge only with a merit (or a fault) noun; with any other noun they state facts
+    ("재미가 있어요", 5, {("재미", "있", 1)}),
+    ("감동이 없다", 2, {("감동", "없", -1)}),
+    ("쿠폰이 있어요", 5, set()),
+    ("타임머신이 있다", 5, set()),
+    ("말이 필요없다", 5, set()),
+    # feelings of the reader take the rating: a moving film "hurts"
+    ("가슴이 아프다", 5, {("가슴", "아프", 1)}),
+    ("가슴이 아프다", 1, {("가슴", "아프", -1)}),
     # evaluative nouns and 적-adjectives about the thing as a whole
     ("유쾌하고 감동적이다.", 5, {(OVERALL, "감동적", 1)}),
     ("명작입니다.", 5, {(OVERALL, "명작", 1)}),

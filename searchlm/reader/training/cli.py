@@ -73,6 +73,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         dtype=args.dtype,
         device=args.device,
+        limit=args.limit,
     )
     print(json.dumps(dataclasses.asdict(report), indent=2))
     return 0
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_eval.add_argument("--batch-size", type=int, default=16)
     p_eval.add_argument("--dtype", default="auto", help="auto, float32, bfloat16 or float16")
     p_eval.add_argument("--device", default="auto", help="cpu, cuda or auto")
+    p_eval.add_argument("--limit", type=int, default=0, help="score the first N questions only (0 = all)")
     p_eval.set_defaults(func=_cmd_evaluate)
     return parser
 

@@ -73,6 +73,7 @@ def evaluate_artefact(
     batch_size: int = 16,
     dtype: str = "auto",
     device: str = "auto",
+    limit: int = 0,
 ) -> ReaderReport:
     """Score an exported reader on its held-out (or tune) questions.
 
@@ -84,11 +85,13 @@ def evaluate_artefact(
         batch_size: windows per forward pass.
         dtype: reader precision (``auto``: what a service would use on this machine).
         device: ``cpu``, ``cuda`` or ``auto``.
+        limit: score only the first N questions of the split (0 = all); the whole split is still
+            recreated and checked against its recorded digest first.
 
     Returns:
         The report.
     """
-    examples = split_examples_of(art_dir, data_dir, split)
+    examples = first(split_examples_of(art_dir, data_dir, split), limit)
     reader = ExtractiveReader.from_artefact(
         art_dir, device=device, dtype=dtype, batch_size=batch_size, num_threads=num_threads
     )

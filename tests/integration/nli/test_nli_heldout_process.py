@@ -59,6 +59,12 @@ def test_evaluate_command_reproduces_recorded_figures_when_run_on_the_test_set(d
 
 
 def test_evaluate_command_loses_no_accuracy_when_the_services_precision_is_used(data_dir: Path) -> None:
+    import torch
+
+    from searchlm.nli.scorer import resolve_dtype
+
+    if resolve_dtype("auto", torch.device("cpu")) == torch.float32:
+        pytest.skip("the services run float32 on this CPU (no native bfloat16): the float32 test covers it")
     recorded = _recorded()
     report = _evaluate(data_dir, "auto")  # bfloat16 where the CPU has it, as the services run
     assert report["accuracy"] == pytest.approx(recorded["accuracy"], abs=0.01)

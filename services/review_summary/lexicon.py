@@ -25,8 +25,8 @@ POSITIVE = _words(
     포근하 산뜻하 은은하 순하 향긋하 깔끔 착하 잘되 잘맞 잘만들 뛰어나 우수하 탁월하 똑똑하
     넘치 즐겁 행복하 아름답 웃기 짜릿하 흥미롭 신나 생생하 든든 편안하 아담하 가성비 합리적
     실용적 만족 인상적 매력적 완벽 특별하 대단하 기쁘 고맙 감사하 믿음직스럽 믿음직하 유용하
-    빵빵하 쫀쫀하 보송하 가뿐하 상쾌하 청결하 정갈하 담백하 진하
-    맞 명작 걸작 수작 역작 꿀잼 띵작 환상적 효과적
+    빵빵하 쫀쫀하 보송하 가뿐하 상쾌하 청결하 정갈하 담백하 진하 참신하 유쾌하 볼만하
+    맞 명작 걸작 수작 역작 꿀잼 띵작 환상적 효과적 인생영화
     """
 )
 
@@ -53,7 +53,7 @@ FAULT_NOUNS = _words(
     소음 잡음 냄새 악취 불량 하자 끊김 버그 렉 부작용 자극 트러블 기스 흠집 얼룩 먼지
     곰팡이 누수 고장 결함 오류 에러 발열 진동 찌든때 보풀 이염 변색 뾰루지 여드름 각질
     끈적임 비린내 잔향 스크래치 찌그러짐 파손 손상 이물질 털빠짐 유격 딜레이 지연 반품 교환
-    환불 문제 불편 불만 탄내 백탁 가려움 따가움 들뜸 뭉침 올풀림 물빠짐
+    환불 문제 불편 불만 탄내 백탁 가려움 따가움 들뜸 뭉침 올풀림 물빠짐 실망 아쉬움
     """
 )
 
@@ -83,9 +83,13 @@ GENERIC_NOUNS = _words(
     """
     것 거 수 때 정도 생각 점 제품 상품 물건 영화 작품 이거 이것 이번 그냥 진짜 정말
     구매 주문 사용 전체 전반 모두 다 하나 번 개 느낌 편 부분 쪽 중 듯 뭐 이 그 저
-    기분 마음 평점 별점 리뷰 후기
+    기분 마음 경험
     """
 )
+
+# Nouns for reviews and ratings themselves: "평점 좋길래 봤는데", "나쁜 리뷰가 없다" judge
+# other people's reviews, not the product.
+META_NOUNS = _words("평점 별점 리뷰 후기 댓글 평가 평론")
 
 # Predicates that carry an opinion on their own: with no aspect in their clause they describe
 # the product as a whole ("재밌어요", "최고") and go to the overall aspect.
@@ -95,21 +99,25 @@ OVERALL = _words(
     재미있 유익하 알차 나쁘 별로 최악 실망하 실망스럽 아쉽 지루하 재미없 시시하 노잼 비추
     후회하 아깝 형편없 유치하 뻔하 짜증나 어이없 황당하 아름답 웃기 흥미롭 인상적 매력적
     대단하 지겹 졸리 감동하 흡족하 명작 걸작 수작 역작 꿀잼 띵작 졸작 망작 쓰레기 환상적
+    볼만하 잘만들 참신하 신선하 유쾌하 즐겁 멋있 멋지 인생영화
     """
 )
+
+# Nouns that only strengthen the predicate ("강력 추천", "배송 완전 빠름"): never an aspect.
+INTENSIFIER_NOUNS = _words("강력 완전 적극 대박 정말 진짜")
 
 # Evaluative nouns that end a clause without a verb ("가성비 최고", "흡입력 짱", "배송 굿",
 # "명작이에요"), or modify a word for the thing as a whole ("최고의 영화", "최악의 제품").
 EVALUATIVE_NOUNS = _words(
     """
     최고 짱 대박 강추 굿 별로 최악 비추 실망 감동 만족 불만 노잼 꿀잼 명작 걸작 수작 역작 띵작
-    졸작 망작 쓰레기
+    졸작 망작 쓰레기 인생영화
     """
 )
 
 # Evaluative nouns that judge the thing as a whole: a noun before them modifies them ("레전드
 # 명작", "완전 쓰레기") rather than naming an aspect.
-WHOLE_NOUNS = _words("명작 걸작 수작 역작 띵작 졸작 망작 쓰레기 꿀잼 노잼")
+WHOLE_NOUNS = _words("명작 걸작 수작 역작 띵작 졸작 망작 쓰레기 꿀잼 노잼 인생영화")
 
 # Words reviewers use for one aspect. e5 vectors of bare aspect words separate synonyms from
 # other aspects poorly (AUC 0.83 on 14 synonym and 12 non-synonym pairs: 배송/택배 0.91 but

@@ -7,9 +7,12 @@ connectives and sentence ends, so "디자인은 예쁜데 마감이 별로" give
 (안/못 before the predicate, -지 않다/못하다 after it) flips the polarity; intensifiers
 (너무, 정말) are skipped. A predicate with no aspect in its clause that carries an opinion on
 its own ("재밌어요", "최고") describes the product as a whole (aspect ""), unless it names its
-aspect itself (무거워요: 무게, 비싸요: 가격; `lexicon.IMPLIED_ASPECTS`). The polarity comes
-from `lexicon`; a stem it does not list takes the review's rating (4-5 positive, 1-2
-negative), and with no rating the unit is dropped.
+aspect itself (무거워요: 무게, 비싸요: 가격; `lexicon.IMPLIED_ASPECTS`). An adjective before a
+noun judges that noun ("좋은 소재": 소재; "참신한 영화": the whole), and "... 아니다" after the
+noun denies it. The polarity comes from `lexicon`; a stem it does not list takes the review's
+rating (4-5 positive, 1-2 negative), and with no rating the unit is dropped. Predicates that
+wish, guess, quote or ask give no unit (`mood`), nor do opinions of reviews and ratings
+themselves ("평점 좋길래").
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from searchlm.text import Token
-from services.review_summary import lexicon
+from services.review_summary import lexicon, mood
 from services.review_summary.types import Review
 
 OVERALL = ""
@@ -72,6 +75,7 @@ _ADVERB_VERBS = {
     ("오래", "가"): "오래가",
     ("잘", "맞"): "잘맞",
     ("잘", "되"): "잘되",
+    ("잘", "만들"): "잘만들",
     ("금방", "오"): "빠르",
     ("빨리", "오"): "빠르",
     ("금방", "닳"): "닳",
@@ -85,9 +89,12 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
     t, tag = tokens[i], _tag(tokens[i])
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     nxt_tag = _tag(nxt) if nxt is not None else ""
+    if _worth_seeing(tokens, i):  # 볼만하다: 보/VV ᆯ/ETM 만/NNB 하/XSA
+        return "볼만하", (("볼만하", "VA"),), i + 3
     if tag == "MAG" and nxt is not None and nxt_tag == "VV" and (t.form, nxt.form) in _ADVERB_VERBS:
         stem = _ADVERB_VERBS[(t.form, nxt.form)]
         said = (("빠르", "VA"),) if stem == "빠르" else ((t.form, "MAG"), (nxt.form, "VV"))
+        said = (*said, ("었", "EP")) if stem == "잘만들" else said  # 잘 만들었다, not 잘 만든다
         return stem, said, i + 1
     if tag in ("VA", "VV") and t.form in ("있", "없"):
         return t.form, ((t.form, "VA"),), i
@@ -111,6 +118,14 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
     return None
 
 
+def _worth_seeing(tokens: Sequence[Token], i: int) -> bool:
+    """ "볼만하다" / "볼 만하다" ("worth seeing"), which Kiwi reads as 보 + ᆯ + 만 + 하."""
+    if i + 3 >= len(tokens) or tokens[i].form != "보" or _tag(tokens[i]) != "VV":
+        return False
+    etm, man, ha = tokens[i + 1], tokens[i + 2], tokens[i + 3]
+    return etm.form == "ᆯ" and man.form == "만" and _tag(man) == "NNB" and ha.form == "하"
+
+
 def _adjectival_noun(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...], int] | None:
     """A noun made an adjective by 적 before 이다 ("감동적이다", "감동적인"): stem 감동적."""
     t, suffix = tokens[i], tokens[i + 1]
@@ -129,10 +144,12 @@ def _evaluative_noun(
     nxt_tag = _tag(nxt) if nxt is not None else ""
     if _ends_clause(nxt, nxt_tag):
         return stem, (*said, ("이", "VCP")), last + (1 if nxt_tag == "VCP" else 0)
-    head = tokens[last + 2] if last + 2 < len(tokens) else None
-    if nxt is not None and nxt.form == "의" and head is not None and head.form in lexicon.GENERIC_NOUNS:
-        after = tokens[last + 3] if last + 3 < len(tokens) else None
-        return stem, (*said, ("이", "VCP")), last + (3 if after is not None and _tag(after) == "VCP" else 2)
+    if nxt is not None and nxt.form == "의" and _tag(nxt) == "JKG":
+        name, end = _noun_phrase(tokens, last + 2)
+        if end > last + 1 and name == OVERALL:
+            after = tokens[end + 1] if end + 1 < len(tokens) else None
+            copula = after is not None and _tag(after) == "VCP"
+            return stem, (*said, ("이", "VCP")), end + copula
     return None
 
 
@@ -145,9 +162,10 @@ def _ends_clause(nxt: Token | None, nxt_tag: str) -> bool:
 def _negated_after(tokens: Sequence[Token], end: int) -> tuple[bool, int]:
     """-지 않다 / -지 못하다 after the predicate: (negated, index of the last morpheme used)."""
     if end + 2 < len(tokens) and tokens[end + 1].form == "지" and _tag(tokens[end + 1]) == "EC":
-        aux = tokens[end + 2]
-        if _tag(aux) == "VX" and aux.form in ("않", "못하"):
-            return True, end + 2
+        k = end + 2 + (_tag(tokens[end + 2]) == "JX")  # 나쁘지는 않다, 나쁘진 않다, 재밌지도 않다
+        aux = tokens[k] if k < len(tokens) else None
+        if aux is not None and _tag(aux) in ("VX", "VV") and aux.form in ("않", "못하"):
+            return True, k
     return False, end
 
 
@@ -198,6 +216,8 @@ class _Clause:
     def noun(self, token: Token) -> None:
         """Nouns written together ("배터리수명") make one aspect; apart, the last one counts."""
         last = self.current[-1] if self.current else None
+        if token.form in lexicon.INTENSIFIER_NOUNS:
+            return  # "강력 추천", "배송 완전 빠름"
         if last is not None and last.start + last.len == token.start:
             self.current.append(token)
         elif token.form in _RELATIONAL and last is not None:
@@ -240,12 +260,13 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
         if found is not None and not (found[2] == i and tag == "NNG" and _continues_noun(tokens, i)):
             stem, morphemes, end = found
             negated, end = _negated_after(tokens, end)
-            aspect = OVERALL if _about_whole(tokens, i, stem) else clause.name()
+            aspect, denied, attributive = _aspect(clause, tokens, end)
+            aspect = OVERALL if _about_whole(tokens, i, stem) else aspect
             implied = not aspect and stem in lexicon.IMPLIED_ASPECTS
             aspect = lexicon.IMPLIED_ASPECTS[stem] if implied else aspect
-            negated = negated or clause.negator
-            sign = polarity(stem, aspect, negated, review.rating)
-            if sign and (aspect or stem in lexicon.OVERALL or stem in lexicon.EVALUATIVE_NOUNS):
+            negated = negated or clause.negator or denied
+            sign = polarity(stem, aspect, negated, review.rating) if mood.asserted(tokens, end) else 0
+            if sign and _judges(aspect, stem, attributive):
                 unit = OpinionUnit(review.id, aspect, stem, morphemes, negated, sign, implied)
                 units.setdefault((aspect, stem), unit)
             clause = _Clause()
@@ -261,6 +282,48 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
             clause.particle(tag)
         i += 1
     return list(units.values())
+
+
+def _aspect(clause: _Clause, tokens: Sequence[Token], end: int) -> tuple[str, bool, bool]:
+    """The aspect of a predicate ending at tokens[end]: its clause's noun phrase; with none, the
+    noun phrase it modifies ("좋은 소재" is about 소재, "참신한 영화" about the whole). Also
+    whether that modified phrase is denied ("좋은 영화는 아니다"), and whether the predicate
+    modifies it."""
+    if clause.current or clause.subject:
+        return clause.name(), False, False
+    j = end + 1
+    while j < len(tokens) and _tag(tokens[j]) == "EP":
+        j += 1
+    if j >= len(tokens) or _tag(tokens[j]) != "ETM":
+        return OVERALL, False, False
+    name, last = _noun_phrase(tokens, j + 1)
+    k = last + 1
+    while k < len(tokens) and _tag(tokens[k]).startswith("J"):
+        k += 1
+    return name, k < len(tokens) and _tag(tokens[k]) == "VCN", last > j
+
+
+def _judges(aspect: str, stem: str, attributive: bool) -> bool:
+    """Whether a predicate with a polarity makes a unit: about an aspect (not a review or its
+    rating: "평점 좋길래"), or about the whole when it carries an opinion on its own. An
+    adjective modifying an aspect noun judges it only when the lexicon lists it: "좋은 소재"
+    does, "소중한 사람" and "긴 영화" describe."""
+    if aspect.endswith(tuple(lexicon.META_NOUNS)):
+        return False
+    if not aspect:
+        return stem in lexicon.OVERALL or stem in lexicon.EVALUATIVE_NOUNS
+    return stem in lexicon.POLAR or not attributive
+
+
+def _noun_phrase(tokens: Sequence[Token], k: int) -> tuple[str, int]:
+    """The noun phrase starting at tokens[k], named as a clause names it (OVERALL for a word for
+    the whole), and the index of its last noun (k - 1 when no noun starts there)."""
+    clause = _Clause()
+    end = k - 1
+    while end + 1 < len(tokens) and _tag(tokens[end + 1]) in _NOUN:
+        end += 1
+        clause.noun(tokens[end])
+    return clause.name(), end
 
 
 def _about_whole(tokens: Sequence[Token], i: int, stem: str) -> bool:

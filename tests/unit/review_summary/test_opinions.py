@@ -51,7 +51,7 @@ CASES = [
     ("가슴이 아프다", 5, {("가슴", "아프", 1)}),
     ("가슴이 아프다", 1, {("가슴", "아프", -1)}),
     # evaluative nouns and 적-adjectives about the thing as a whole
-    ("유쾌하고 감동적이다.", 5, {(OVERALL, "감동적", 1)}),
+    ("유쾌하고 감동적이다.", 5, {(OVERALL, "유쾌하", 1), (OVERALL, "감동적", 1)}),
     ("명작입니다.", 5, {(OVERALL, "명작", 1)}),
     ("레전드 명작인데 왜 평점이 이래", 5, {(OVERALL, "명작", 1)}),
     ("그냥꿀잼ㅋㅋ", 5, {(OVERALL, "꿀잼", 1)}),
@@ -66,6 +66,40 @@ CASES = [
     ("케이스가 작아요", 0, set()),
     # a verb that is not an opinion does not take the clause's noun
     ("주머니에 쏙 들어갔어요", 5, set()),
+    # worth seeing, well made, a recommendation (the noun before it only strengthens it)
+    ("다시 봐도 볼만하네요", 5, {(OVERALL, "볼만하", 1)}),
+    ("정말 잘만들었다", 5, {(OVERALL, "잘만들", 1)}),
+    ("강력 추천합니다", 5, {(OVERALL, "추천하", 1)}),
+    ("배송 완전 빠름", 5, {("배송", "빠르", 1)}),
+    ("나의 인생영화", 5, {(OVERALL, "인생영화", 1)}),
+    ("최고의 청춘영화!", 5, {(OVERALL, "최고", 1)}),
+    ("실망이 컸습니다", 5, {("실망", "크", -1)}),
+    # an adjective before a noun judges that noun; before a word for the whole, the whole
+    ("좋은 소재를 가지고 이렇게 만들다니", 1, {("소재", "좋", 1)}),
+    ("파격적이고 참신한 영화", 5, {(OVERALL, "참신하", 1)}),
+    ("충분히 즐거웠던 작품.", 4, {(OVERALL, "즐겁", 1)}),
+    ("음질이 좋은 이어폰", 5, {("음질", "좋", 1)}),
+    # ... and "... 아니다" after the noun denies it
+    ("좋은 영화는 아니다", 2, {(OVERALL, "좋", -1)}),
+    # a wish or a guess is not an opinion of what was had
+    ("다음 편이 나오면 좋겠다", 5, set()),
+    ("2편은 안 만드는 게 더 좋았을 텐데", 1, set()),
+    ("재밌겠다", 5, set()),
+    ("디자인이 예쁘면 좋겠어요", 5, set()),
+    # nor is what others said, nor a question
+    ("이거 재미있다고 하는 사람들 뭐지", 1, set()),
+    ("200원도 아까웠다면서 10점 주는 사람", 1, set()),
+    ("좋다고 해서 샀는데 별로예요", 2, {(OVERALL, "별로", -1)}),
+    ("더 말이 필요한가?", 5, set()),
+    ("이게 재밌어?", 1, set()),
+    # negation with a particle between 지 and 않다
+    ("나쁘진 않다", 4, {(OVERALL, "나쁘", 1)}),
+    ("재미있지도 않고 감동도 없다", 1, {(OVERALL, "재미있", -1), ("감동", "없", -1)}),
+    # opinions of other people's reviews and ratings are not about the product
+    ("평점 좋길래 봤다가 실망", 1, {(OVERALL, "실망", -1)}),
+    ("나쁜 리뷰는 왜 없지", 1, set()),
+    # an adjective the lexicon does not list, before an aspect noun, describes
+    ("소중한 사람을 잃은 이야기", 5, set()),
 ]
 
 

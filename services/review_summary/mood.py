@@ -1,0 +1,64 @@
+"""Whether a predicate says the reviewer's own opinion of what they had.
+
+Wishes (좋겠다), guesses (재밌겠다), counterfactuals (좋았을 텐데), conditions (예쁘면, 좋다면), reported
+speech (좋다고 해서 샀는데, 재밌다는 사람들, 아까웠다면서) and questions (재밌나?, 더 말이
+필요한가?) do not: "이거 재미있다고 하는 사람들" is a complaint, and "2편은 안 만드는 게 더
+좋았을 텐데" praises nothing. Read off the Kiwi morphemes right after the predicate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from searchlm.text import Token
+
+# Endings that quote or suppose ("-다고", "-다는", "-다면서", "-다면", "-라고"...).
+_QUOTATIVE = tuple(
+    [
+        "다고",
+        "다는",
+        "다며",
+        "다면",
+        "다길래",
+        "다더니",
+        "다던",
+        "라고",
+        "라는",
+        "라며",
+        "라면",
+        "냐고",
+        "냐는",
+        "대서",
+    ]
+)
+# Sentence endings that ask.
+_QUESTION_ENDINGS = frozenset(
+    ["ᆫ가", "는가", "냐", "니", "을까", "ᆯ까", "나요", "ᆫ가요", "는가요", "을까요", "ᆯ까요"]
+)
+
+
+def _tag(token: Token) -> str:
+    return token.tag.split("-")[0]
+
+
+def asserted(tokens: Sequence[Token], end: int) -> bool:
+    """False when the predicate whose last morpheme is tokens[end] wishes, guesses, supposes,
+    quotes or asks; True otherwise."""
+    j, past = end + 1, False
+    while j < len(tokens) and _tag(tokens[j]) == "EP":
+        if tokens[j].form == "겠":
+            return False
+        past, j = True, j + 1
+    if j >= len(tokens):
+        return True
+    ending, tag = tokens[j], _tag(tokens[j])
+    if past and tag == "ETM" and ending.form in ("을", "ᆯ"):
+        return False  # 좋았을 텐데, 좋았을 것을
+    if tag in ("EC", "EF", "ETM") and ending.form.startswith(_QUOTATIVE):
+        return False
+    if tag == "EC" and ending.form in ("면", "으면"):
+        return False  # 예쁘면 좋겠어요
+    if tag == "EF" and ending.form in _QUESTION_ENDINGS:
+        return False
+    asks = j + 1 < len(tokens) and tokens[j + 1].form.startswith("?")
+    return not (tag in ("EC", "EF") and asks)

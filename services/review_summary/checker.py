@@ -71,6 +71,7 @@ class FaithfulnessChecker:
         *,
         confirmed: Mapping[str, Collection[str]] | None = None,
         confirmed_only: Collection[str] = (),
+        restated: Mapping[str, Mapping[str, str]] | None = None,
     ) -> list[ClaimSupport]:
         """Support of each claim (taken whole) counted review by review: every chunk of each of
         its reviews is scored on its own, all in one NLI batch; a review that quotes the claim
@@ -82,11 +83,19 @@ class FaithfulnessChecker:
         (two signals agree), and contradiction is judged as for every review. Claims in
         `confirmed_only` are supported only by such reviews (NLI alone may still contradict
         them): a statement with no subject ("좋다") is one NLI cannot judge on its own.
+
+        `restated` gives, per claim, the hypothesis a review is scored against in its own
+        aspect word: "택배 신속하고" is asked about "택배가 빠르다" for the claim "배송이 빠르다"
+        (the grouping merged 택배 into 배송; NLI does not know they are one aspect).
         """
         size = self._settings.chunk_chars
+        restated = restated or {}
         chunks = {r.id: chunk_review(r, self._splitter, size) for _, rs in jobs for r in rs}
         pairs = [(claim, chunk) for claim, reviews in jobs for r in reviews for chunk in chunks[r.id]]
-        scores = self._scorer.score([(chunk.text, claim_core(claim)) for claim, chunk in pairs])
+        hypotheses = [restated.get(claim, {}).get(chunk.review_id, claim) for claim, chunk in pairs]
+        scores = self._scorer.score(
+            [(chunk.text, claim_core(h)) for (_, chunk), h in zip(pairs, hypotheses, strict=True)]
+        )
         tallies = {claim: _tally(self._settings) for claim, _ in jobs}
         lenient = Thresholds(
             self._settings.confirm_entailment_threshold, self._settings.contradiction_threshold

@@ -78,6 +78,7 @@ class _Group:
     polarity: int
     reviews: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
+    words: dict[str, str] = field(default_factory=dict)  # review id -> its own aspect word
     forms: Counter[tuple[tuple[tuple[str, str], ...], bool, bool]] = field(default_factory=Counter)
 
     def phrases(self, k: int) -> list[realiser.Phrase]:
@@ -135,6 +136,7 @@ class OpinionPanel:
             group = groups.setdefault(key, _Group(*key))
             group.reviews.add(u.review_id)
             group.names.add(spacing_free(u.aspect))
+            group.words.setdefault(u.review_id, u.aspect)
             group.forms[(u.predicate, u.negated, u.implied)] += 1
         return sorted(groups.values(), key=lambda g: -len(g.reviews))
 
@@ -147,7 +149,12 @@ class OpinionPanel:
         jobs = [(s, _mentioning(g, used)) for s, (g, _) in zip(statements, options, strict=True)]
         own = {s: g.reviews for s, (g, _) in zip(statements, options, strict=True)}
         overall = {s for s, (g, _) in zip(statements, options, strict=True) if not g.aspect}
-        supports = self._checker.review_support(jobs, confirmed=own, confirmed_only=overall) if jobs else []
+        restated = {s: self._restated(g, p) for s, (g, p) in zip(statements, options, strict=True)}
+        supports = (
+            self._checker.review_support(jobs, confirmed=own, confirmed_only=overall, restated=restated)
+            if jobs
+            else []
+        )
         best: dict[int, tuple[_Group, realiser.Phrase, ClaimSupport]] = {}
         for (group, phrase), support in zip(options, supports, strict=True):
             held = best.get(id(group))
@@ -155,7 +162,7 @@ class OpinionPanel:
                 best[id(group)] = (group, phrase, support)
         chosen = [(g, p, s) for g, p, s in best.values() if self._serves(s)]
         chosen.sort(key=lambda c: (-len(c[2].supporting_review_ids), -len(c[0].reviews)))
-        chosen = chosen[: self._settings.max_served]
+        chosen = _distinct(chosen)[: self._settings.max_served]
         opinions = [self._opinion(g, s, len(used)) for g, _, s in chosen]
         phrases = [replace(p, share=o.share) for (_, p, _), o in zip(chosen, opinions, strict=True)]
         text, said = realiser.summary(phrases, self._join, max_chars=max_chars)
@@ -166,6 +173,18 @@ class OpinionPanel:
             reviews_with_opinions=len({u.review_id for u in units}),
             checked=len(statements),
         )
+
+    def _restated(self, group: _Group, phrase: realiser.Phrase) -> dict[str, str]:
+        """The statement in each review's own aspect word where it is another word of the group
+        ("택배가 빠르다" for a review about 택배 in the 배송 group)."""
+        if not phrase.aspect:
+            return {}
+        own = spacing_free(phrase.aspect)
+        return {
+            review_id: realiser.statement(replace(phrase, aspect=word), self._join)
+            for review_id, word in group.words.items()
+            if spacing_free(word) != own
+        }
 
     def _serves(self, support: ClaimSupport) -> bool:
         n = len(support.supporting_review_ids)
@@ -188,6 +207,21 @@ class OpinionPanel:
             mentions=len(group.reviews),
             entailment=support.entailment,
         )
+
+
+def _distinct(
+    chosen: list[tuple[_Group, realiser.Phrase, ClaimSupport]],
+) -> list[tuple[_Group, realiser.Phrase, ClaimSupport]]:
+    """One entry per statement: a wording that two groups share ("핏이 작다" praised by a 4-star
+    review, whose rating gave "작다" its polarity, and complained of by a 2-star one) is served
+    once, under the group that comes first (more support, then more mentions)."""
+    seen: set[str] = set()
+    out = []
+    for entry in chosen:
+        if entry[2].claim not in seen:
+            seen.add(entry[2].claim)
+            out.append(entry)
+    return out
 
 
 def _strength(support: ClaimSupport) -> tuple[int, int, float]:

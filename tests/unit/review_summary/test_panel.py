@@ -19,6 +19,7 @@ REVIEWS = (
 )
 CUES = {
     "배송이 빠르다": ("배송이 빨", "택배가 빨", "배송이 빠르"),
+    "택배가 빠르다": ("택배가 빨",),  # a review about 택배 is asked in its own word
     "음질이 좋다": ("음질이 좋", "음질도 좋"),
     "배터리가 아쉽다": ("배터리가 아쉬",),
 }
@@ -107,3 +108,28 @@ def test_praise_of_the_whole_gathers_under_one_statement_supported_only_by_revie
     by_statement = {a.statement: a for a in panel.aspects}
     assert set(by_statement["좋다"].review_ids) == {"a", "b", "c"}
     assert by_statement["좋다"].aspect == "" and by_statement["좋다"].support_count == 3
+
+
+def test_a_review_about_a_synonym_is_asked_in_its_own_word() -> None:
+    # NLI here knows "택배가 빨" only as evidence of "택배가 빠르다", not of "배송이 빠르다"
+    cues = {**CUES, "배송이 빠르다": ("배송이 빨", "배송이 빠르"), "택배가 빠르다": ("택배가 빨",)}
+    scorer = CueScorer(cues)
+    panel = _panel(scorer).build(REVIEWS, REVIEWS, max_chars=120)
+    fast = {a.statement: a for a in panel.aspects}["배송이 빠르다"]
+    assert set(fast.review_ids) == {"a", "b", "c"}
+    asked = {h for p, h in scorer.pairs if p.startswith("택배가 빨라서")}
+    assert "택배가 빠르다" in asked and "배송이 빠르다" not in asked
+    # with no such evidence in its own word, the synonym review does not support it
+    strict = _panel(CueScorer({**cues, "택배가 빠르다": ()})).build(REVIEWS, REVIEWS, max_chars=120)
+    assert set({a.statement: a for a in strict.aspects}["배송이 빠르다"].review_ids) == {"a", "c"}
+
+
+def test_a_statement_two_groups_share_is_served_once() -> None:
+    # "작다" has no polarity of its own: a 4-star review makes it praise, a 2-star one a complaint
+    reviews = (
+        Review("a", "사이즈가 작아요.", 2),
+        Review("b", "사이즈가 작아요.", 1),
+        Review("c", "사이즈가 작아요.", 5),
+    )
+    panel = _panel(CueScorer({"사이즈가 작다": ("사이즈가 작",)})).build(reviews, reviews, max_chars=120)
+    assert [(a.statement, a.polarity) for a in panel.aspects] == [("사이즈가 작다", "negative")]

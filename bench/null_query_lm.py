@@ -126,6 +126,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--tune-seed", type=int, default=13, help="seed the adapter's data was drawn with")
+    parser.add_argument(
+        "--adapter-candidates",
+        type=int,
+        nargs="+",
+        default=[3],
+        help="one adapter arm per value: completions asked for per query (1: greedy)",
+    )
     args = parser.parse_args()
     names = entity_names(args.korquad)
     trained = set(TASK.clean_queries(args.tune_seed)[0])
@@ -145,12 +152,14 @@ def main() -> None:
         "model_server", "SEARCHLM_MODEL_SERVER_", {**env, "SEARCHLM_MODEL_SERVER_JSON_LOGS": "false"}
     )
     try:
-        asyncio.run(_bench(server.target, names, items))
+        asyncio.run(_bench(server.target, names, items, args.adapter_candidates))
     finally:
         server.stop()
 
 
-async def _bench(target: str, names: list[str], items: list[dict[str, str]]) -> None:
+async def _bench(
+    target: str, names: list[str], items: list[dict[str, str]], adapter_candidates: list[int]
+) -> None:
     backend = EmbeddedBm25Backend()
     await backend.index(Document(f"e{i:05d}", n) for i, n in enumerate(names))
     client = GrpcLmClient(target, default_timeout=60.0)
@@ -159,13 +168,15 @@ async def _bench(target: str, names: list[str], items: list[dict[str, str]]) -> 
     print(f"model server adapters: {served}; {len(items)} noisy queries: {kinds}")
     selector = NgramSelector(load_examples(DEFAULT_BANK))
     arms = []
-    for name, adapter in (("base few-shot", ""), (f"adapter {ADAPTER}", ADAPTER)):
+    plans = [("base few-shot", "", 0)]
+    plans += [(f"adapter {ADAPTER}, n={n}", ADAPTER, n) for n in adapter_candidates]
+    for name, adapter, n in plans:
         if adapter and adapter not in served:
             print(f"skipping the adapter arm: the server does not list {adapter}")
             continue
         # the raw LM (no relation guard), so unrelated rewrites can be counted; the guarded
-        # top-1 column is what the service serves
-        config = LmStageConfig(adapter=adapter, require_related=False)
+        # top-1 column is what the service serves; one completion is decoded greedily
+        config = LmStageConfig(adapter=adapter, require_related=False, adapter_candidates=n)
         stage = LmStage(client=client, selector=selector, config=config)
         await stage.run(RewriteRequest(items[0]["query"]), [])  # warm-up (prefix cache, threads)
         arm = Arm(name)

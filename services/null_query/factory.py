@@ -55,6 +55,7 @@ def build_lm_stage(settings: NullQuerySettings, client: LmClient) -> LmStage:
     config = LmStageConfig(
         shots=settings.lm_shots,
         candidates=settings.lm_candidates,
+        adapter_candidates=settings.lm_adapter_candidates,
         max_tokens=settings.lm_max_tokens,
         temperature=settings.lm_temperature,
         score_top=settings.lm_score_top,

@@ -22,7 +22,8 @@ class LmStageConfig:
 
     Attributes:
         shots: Examples in the prompt.
-        candidates: Completions asked for per call (`n`).
+        candidates: Completions asked for per call (`n`) on the base model's few-shot prompt.
+        adapter_candidates: The same with the tuned adapter; 1 decodes greedily.
         max_tokens: Tokens per completion (a query is short).
         temperature: Sampling temperature (the first completion is still the likeliest).
         score_top: Rule candidates scored by the LM (0: no scoring call).
@@ -35,6 +36,7 @@ class LmStageConfig:
 
     shots: int = 4
     candidates: int = 3
+    adapter_candidates: int = 1
     max_tokens: int = 24
     temperature: float = 0.7
     score_top: int = 6
@@ -98,10 +100,11 @@ class LmStage:
 
     async def _generate(self, prompt: str, query: str, adapter: str) -> list[Candidate]:
         c = self._config
+        n = c.adapter_candidates if adapter else c.candidates
         sampling = LmSampling(
             max_tokens=c.max_tokens,
-            temperature=c.temperature,
-            n=c.candidates,
+            temperature=c.temperature if n > 1 else 0.0,
+            n=n,
             stop=("\n",),
             seed=c.seed,
             adapter=adapter,

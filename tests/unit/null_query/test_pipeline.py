@@ -110,6 +110,17 @@ async def test_served_adapter_gets_its_zero_shot_prompt() -> None:
     assert lm.prompts[0] == "이전 검색어: 아이폰 케이스\n검색어: dkdlvhs 16\n고친 검색어:"  # no shots
 
 
+async def test_adapter_calls_ask_for_their_own_number_of_completions_greedy_when_one() -> None:
+    lm = FakeLm(["아이폰 15"], adapters=["null-query-rewrite"])
+    config = LmStageConfig(candidates=3, adapter_candidates=1)
+    stage = LmStage(client=lm, selector=NgramSelector(EXAMPLES), config=config)
+    await stage.run(RewriteRequest("dkdlvhs 16"), [])
+    assert (lm.samplings[0].n, lm.samplings[0].temperature) == (1, 0.0)
+    base = FakeLm(["아이폰 15"], adapters=[])
+    await LmStage(client=base, selector=NgramSelector(EXAMPLES), config=config).run(RewriteRequest("x"), [])
+    assert (base.samplings[0].n, base.samplings[0].temperature) == (3, config.temperature)
+
+
 async def test_without_the_adapter_the_few_shot_prompt_runs_on_the_base() -> None:
     lm = FakeLm(["아이폰 15"], adapters=["another-task"])
     pipeline, _ = await _pipeline(lm)

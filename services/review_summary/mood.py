@@ -1,9 +1,11 @@
 """Whether a predicate says the reviewer's own opinion of what they had.
 
-Wishes (좋겠다), guesses (재밌겠다), counterfactuals (좋았을 텐데), conditions (예쁘면, 좋다면), reported
-speech (좋다고 해서 샀는데, 재밌다는 사람들, 아까웠다면서) and questions (재밌나?, 더 말이
-필요한가?) do not: "이거 재미있다고 하는 사람들" is a complaint, and "2편은 안 만드는 게 더
-좋았을 텐데" praises nothing. Read off the Kiwi morphemes right after the predicate.
+Wishes (좋겠다), guesses (재밌겠다, 재밌을 것 같다, 좋을 듯),
+counterfactuals (좋았을 텐데), conditions (예쁘면, 좋다면), reported
+speech (좋다고 해서 샀는데, 재밌다는 사람들, 아까웠다면서) and questions
+(재밌나?, 더 말이 필요한가?) do not: "이거 재미있다고 하는 사람들" is a
+complaint, and "2편은 안 만드는 게 더 좋았을 텐데" praises nothing. Read
+off the Kiwi morphemes right after the predicate.
 """
 
 from __future__ import annotations
@@ -41,6 +43,15 @@ def _tag(token: Token) -> str:
     return token.tag.split("-")[0]
 
 
+# Bound nouns after a prospective ending that make a guess ("-ㄹ 것 같다", "-ㄹ 듯").
+_GUESS_NOUNS = frozenset(["것", "거", "꺼", "듯"])
+
+
+def _guessed(tokens: Sequence[Token], k: int) -> bool:
+    """tokens[k] is a bound noun of guessing after "-ㄹ/을" ("것 같다", "듯")."""
+    return k < len(tokens) and _tag(tokens[k]) == "NNB" and tokens[k].form in _GUESS_NOUNS
+
+
 def asserted(tokens: Sequence[Token], end: int) -> bool:
     """False when the predicate whose last morpheme is tokens[end] wishes, guesses, supposes,
     quotes or asks; True otherwise."""
@@ -54,6 +65,8 @@ def asserted(tokens: Sequence[Token], end: int) -> bool:
     ending, tag = tokens[j], _tag(tokens[j])
     if past and tag == "ETM" and ending.form in ("을", "ᆯ"):
         return False  # 좋았을 텐데, 좋았을 것을
+    if tag == "ETM" and ending.form in ("을", "ᆯ") and _guessed(tokens, j + 1):
+        return False  # 재밌을 것 같다, 재밌을꺼 같네요, 좋을 듯
     if tag in ("EC", "EF", "ETM") and ending.form.startswith(_QUOTATIVE):
         return False
     if tag == "EC" and ending.form in ("면", "으면"):

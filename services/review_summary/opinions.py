@@ -9,10 +9,13 @@ connectives and sentence ends, so "디자인은 예쁜데 마감이 별로" give
 its own ("재밌어요", "최고") describes the product as a whole (aspect ""), unless it names its
 aspect itself (무거워요: 무게, 비싸요: 가격; `lexicon.IMPLIED_ASPECTS`). An adjective before a
 noun judges that noun ("좋은 소재": 소재; "참신한 영화": the whole), and "... 아니다" after the
-noun denies it. The polarity comes from `lexicon`; a stem it does not list takes the review's
-rating (4-5 positive, 1-2 negative), and with no rating the unit is dropped. Predicates that
+noun denies it; 잘하다, 못하다 and 잘 살리다 judge their object ("연기를 잘한다": 연기). 안/못
+negate only the next predicate ("안 되는 아픈 현실" is not "아프지 않다"). The polarity comes
+from `lexicon`; a stem it does not list takes the review's rating (4-5 positive, 1-2
+negative; the unit is marked `rated`), and with no rating the unit is dropped. Predicates that
 wish, guess, quote or ask give no unit (`mood`), nor do opinions of reviews and ratings
-themselves ("평점 좋길래").
+themselves ("평점 좋길래") or of something the reviewer would rather have ("차라리 1편이 더
+재밌다").
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ class OpinionUnit:
         polarity: +1 praise, -1 complaint.
         implied: The aspect was not named but follows from the predicate (무거워요 -> 무게);
             its statement is said without a subject ("무겁다").
+        rated: The polarity came from the review's rating, not the lexicon ("재범죄율이 높다"
+            in a 4-star review).
     """
 
     review_id: str
@@ -52,11 +57,14 @@ class OpinionUnit:
     negated: bool
     polarity: int
     implied: bool = False
+    rated: bool = False
 
 
 _NOUN = ("NNG", "NNP", "SL")
 _CLAUSE_BREAK = frozenset({"EC", "EF", "SF", "SP", "SE", "SS", "SW", "SO", "SH"})
 _NEGATORS = frozenset({"안", "못"})
+# Adverbs that move the opinion to something else: "차라리 1편이 더 재밌다".
+_ELSEWHERE = frozenset({"차라리"})
 
 
 # Adjectives that compare or point rather than judge.
@@ -76,11 +84,16 @@ _ADVERB_VERBS = {
     ("잘", "맞"): "잘맞",
     ("잘", "되"): "잘되",
     ("잘", "만들"): "잘만들",
+    ("잘", "살리"): "잘살리",
     ("금방", "오"): "빠르",
     ("빨리", "오"): "빠르",
     ("금방", "닳"): "닳",
     ("빨리", "닳"): "닳",
 }
+
+
+# Adverb + verb predicates said in the past tense ("잘 만들었다", "잘 살렸다").
+_PAST_SAID = frozenset({"잘만들", "잘살리"})
 
 
 def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...], int] | None:
@@ -94,13 +107,16 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
     if tag == "MAG" and nxt is not None and nxt_tag == "VV" and (t.form, nxt.form) in _ADVERB_VERBS:
         stem = _ADVERB_VERBS[(t.form, nxt.form)]
         said = (("빠르", "VA"),) if stem == "빠르" else ((t.form, "MAG"), (nxt.form, "VV"))
-        said = (*said, ("었", "EP")) if stem == "잘만들" else said  # 잘 만들었다, not 잘 만든다
+        said = (*said, ("었", "EP")) if stem in _PAST_SAID else said  # 잘 만들었다, not 잘 만든다
         return stem, said, i + 1
+    done_badly = _done_badly(tokens, i)
+    if done_badly:  # 연기를 못한다 (not -지 못하다, read as negation)
+        return "못하", (("못하", "VV"),), i + done_badly - 1
     if tag in ("VA", "VV") and t.form in ("있", "없"):
         return t.form, ((t.form, "VA"),), i
     if tag == "VA" and t.form not in _NOT_OPINIONS:
         return t.form, ((t.form, "VA"),), i
-    if tag == "VV" and t.form in lexicon.POLAR:
+    if tag == "VV" and t.form in lexicon.POLAR and t.form != "못하":
         return t.form, ((t.form, "VV"),), i
     if tag in ("XR", "NNG", "MAG") and nxt is not None and nxt_tag in ("XSA", "XSV"):
         stem = t.form + nxt.form
@@ -116,6 +132,18 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
         if glued in lexicon.EVALUATIVE_NOUNS:
             return _evaluative_noun(tokens, i + 1, glued, ((glued, "NNG"),))
     return None
+
+
+def _done_badly(tokens: Sequence[Token], i: int) -> int:
+    """How many morphemes make "못하다" (do badly) after an object at tokens[i]: 1 for 못하/VX,
+    2 for 못/MAG 하/VV (as Kiwi reads "못했다"); 0 when none does."""
+    if i == 0 or _tag(tokens[i - 1]) != "JKO":
+        return 0
+    if tokens[i].form == "못하" and _tag(tokens[i]) in ("VX", "VV"):
+        return 1
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    pair = tokens[i].form == "못" and nxt is not None and nxt.form == "하" and _tag(nxt) == "VV"
+    return 2 if pair else 0
 
 
 def _worth_seeing(tokens: Sequence[Token], i: int) -> bool:
@@ -169,23 +197,34 @@ def _negated_after(tokens: Sequence[Token], end: int) -> tuple[bool, int]:
     return False, end
 
 
+def _head(aspect: str) -> str:
+    return aspect.split()[-1] if aspect else ""
+
+
+def lexical_sign(unit_stem: str, aspect: str) -> int | None:
+    """The lexicon's +1 / -1 / 0 of a predicate about an aspect before negation, or None where
+    the lexicon says nothing and the review's rating decides."""
+    head = _head(aspect)
+    if head in lexicon.FAULT_NOUNS and unit_stem in lexicon.MORE | lexicon.LESS:
+        return -1 if unit_stem in lexicon.MORE else 1
+    if unit_stem in ("있", "없"):
+        return (1 if unit_stem == "있" else -1) if head in lexicon.MERIT_NOUNS else 0
+    if head in lexicon.FEELING_NOUNS:
+        return None
+    if unit_stem in lexicon.POSITIVE:
+        return 1
+    return -1 if unit_stem in lexicon.NEGATIVE else None
+
+
 def polarity(unit_stem: str, aspect: str, negated: bool, rating: int) -> int:
     """+1 / -1 / 0 of a predicate about an aspect (see the module docstring)."""
-    head = aspect.split()[-1] if aspect else ""
-    if head in lexicon.FAULT_NOUNS and unit_stem in lexicon.MORE | lexicon.LESS:
-        sign = -1 if unit_stem in lexicon.MORE else 1
-    elif unit_stem in ("있", "없"):
-        sign = (1 if unit_stem == "있" else -1) if head in lexicon.MERIT_NOUNS else 0
-    elif head in lexicon.FEELING_NOUNS:
-        return 1 if rating >= 4 else -1 if 1 <= rating <= 2 else 0
-    elif unit_stem in lexicon.POSITIVE:
-        sign = 1
-    elif unit_stem in lexicon.NEGATIVE:
-        sign = -1
-    else:
-        sign = 1 if rating >= 4 else -1 if 1 <= rating <= 2 else 0
-        return 0 if negated and sign else sign  # "안 크다" on a 5-star review says nothing sure
-    return -sign if negated else sign
+    sign = lexical_sign(unit_stem, aspect)
+    if sign is not None:
+        return -sign if negated else sign
+    rated = 1 if rating >= 4 else -1 if 1 <= rating <= 2 else 0
+    if _head(aspect) in lexicon.FEELING_NOUNS:
+        return rated
+    return 0 if negated and rated else rated  # "안 크다" on a 5-star review says nothing sure
 
 
 @dataclass
@@ -210,11 +249,13 @@ class _Clause:
 
     def __init__(self) -> None:
         self.subject: list[Token] = []
+        self.object: list[Token] = []
         self.current: list[Token] = []
         self.negator = False
 
     def noun(self, token: Token) -> None:
-        """Nouns written together ("배터리수명") make one aspect; apart, the last one counts."""
+        """Nouns written together ("배터리수명") make one aspect; apart, the last one counts.
+        A suffix or prefix written with its noun belongs to it (기호+성, 재+범죄+율)."""
         last = self.current[-1] if self.current else None
         if token.form in lexicon.INTENSIFIER_NOUNS:
             return  # "강력 추천", "배송 완전 빠름"
@@ -229,10 +270,13 @@ class _Clause:
         """A case particle closes the current noun phrase."""
         if tag in _SUBJECT_PARTICLES and self.current:
             self.subject = self.current
+        if tag == "JKO" and self.current:
+            self.object = self.current
         self.current = []
 
-    def name(self) -> str:
-        phrase = self.current or self.subject
+    def name(self, *, of_object: bool = False) -> str:
+        """The aspect named in the clause (the object's for a predicate such as 잘하다)."""
+        phrase = (self.object if of_object else []) or self.current or self.subject
         name = "".join(t.form for t in phrase)
         return OVERALL if not name or phrase[-1].form in lexicon.GENERIC_NOUNS else name
 
@@ -248,6 +292,7 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
     """The opinion units of one review (its Kiwi morphemes in order), one per aspect and stem."""
     units: dict[tuple[str, str], OpinionUnit] = {}
     clause = _Clause()
+    elsewhere = False  # the sentence so far has "차라리"
     i = 0
     while i < len(tokens):
         t, tag = tokens[i], _tag(tokens[i])
@@ -260,37 +305,47 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
         if found is not None and not (found[2] == i and tag == "NNG" and _continues_noun(tokens, i)):
             stem, morphemes, end = found
             negated, end = _negated_after(tokens, end)
-            aspect, denied, attributive = _aspect(clause, tokens, end)
+            of_object = stem in lexicon.OBJECT_PREDICATES
+            aspect, denied, attributive = _aspect(clause, tokens, end, of_object=of_object)
             aspect = OVERALL if _about_whole(tokens, i, stem) else aspect
             implied = not aspect and stem in lexicon.IMPLIED_ASPECTS
             aspect = lexicon.IMPLIED_ASPECTS[stem] if implied else aspect
             negated = negated or clause.negator or denied
-            sign = polarity(stem, aspect, negated, review.rating) if mood.asserted(tokens, end) else 0
+            own = mood.asserted(tokens, end) and not elsewhere
+            sign = polarity(stem, aspect, negated, review.rating) if own else 0
             if sign and _judges(aspect, stem, attributive):
-                unit = OpinionUnit(review.id, aspect, stem, morphemes, negated, sign, implied)
+                rated = lexical_sign(stem, aspect) is None
+                unit = OpinionUnit(review.id, aspect, stem, morphemes, negated, sign, implied, rated)
                 units.setdefault((aspect, stem), unit)
             clause = _Clause()
             i = end + 1
             continue
-        if tag in _NOUN:
+        if tag in _NOUN or _affix_of_noun(tokens, i, clause):
             clause.noun(t)
         elif tag == "MAG" and t.form in _NEGATORS:
             clause.negator = True
+        elif tag == "MAG" and t.form in _ELSEWHERE:
+            elsewhere = True
+        elif tag in ("VV", "VA", "VX"):
+            clause.negator = False  # 안 is that verb's: "안 되는 아픈 현실"
         elif tag in _CLAUSE_BREAK:
             clause = _Clause()
+            elsewhere = elsewhere and tag == "EC"
         elif tag.startswith("J"):
             clause.particle(tag)
         i += 1
     return list(units.values())
 
 
-def _aspect(clause: _Clause, tokens: Sequence[Token], end: int) -> tuple[str, bool, bool]:
+def _aspect(
+    clause: _Clause, tokens: Sequence[Token], end: int, *, of_object: bool = False
+) -> tuple[str, bool, bool]:
     """The aspect of a predicate ending at tokens[end]: its clause's noun phrase; with none, the
     noun phrase it modifies ("좋은 소재" is about 소재, "참신한 영화" about the whole). Also
     whether that modified phrase is denied ("좋은 영화는 아니다"), and whether the predicate
     modifies it."""
-    if clause.current or clause.subject:
-        return clause.name(), False, False
+    if clause.current or clause.subject or (of_object and clause.object):
+        return clause.name(of_object=of_object), False, False
     j = end + 1
     while j < len(tokens) and _tag(tokens[j]) == "EP":
         j += 1
@@ -332,6 +387,19 @@ def _about_whole(tokens: Sequence[Token], i: int, stem: str) -> bool:
     ("인생 최고의 영화")."""
     modifier = i + 1 < len(tokens) and tokens[i + 1].form == "의" and _tag(tokens[i + 1]) == "JKG"
     return stem in lexicon.WHOLE_NOUNS or modifier
+
+
+def _affix_of_noun(tokens: Sequence[Token], i: int, clause: _Clause) -> bool:
+    """tokens[i] is a noun suffix written with the noun being read ("개연성": 개연 + 성/XSN) or
+    a prefix written with the noun after it ("재범죄율": 재/XPN + 범죄)."""
+    t, tag = tokens[i], _tag(tokens[i])
+    if tag == "XSN":
+        last = clause.current[-1] if clause.current else None
+        return last is not None and last.start + last.len == t.start
+    if tag == "XPN" and i + 1 < len(tokens):
+        nxt = tokens[i + 1]
+        return _tag(nxt) in _NOUN and t.start + t.len == nxt.start
+    return False
 
 
 def _glued_noun(tokens: Sequence[Token], i: int) -> bool:

@@ -21,10 +21,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from searchlm.text import Token
-from services.review_summary import realiser
+from services.review_summary import lexicon, realiser
 from services.review_summary.aspects import AspectGrouper, spacing_free
 from services.review_summary.checker import FaithfulnessChecker
-from services.review_summary.opinions import OpinionUnit, extract
+from services.review_summary.opinions import OpinionUnit, extract, lexical_sign
 from services.review_summary.types import AspectOpinion, ClaimSupport, Review
 
 Analyzer = Callable[[Sequence[str]], list[list[Token]]]
@@ -78,19 +78,23 @@ class _Group:
     polarity: int
     reviews: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
-    words: dict[str, str] = field(default_factory=dict)  # review id -> its own aspect word
+    own: dict[str, OpinionUnit] = field(default_factory=dict)  # review id -> its first unit here
     forms: Counter[tuple[tuple[tuple[str, str], ...], bool, bool]] = field(default_factory=Counter)
+    judged: bool = False  # some unit judges it (see `_judging`)
 
     def phrases(self, k: int) -> list[realiser.Phrase]:
         """The group's `k` most used wordings ("착용감이 편하다"), and for praise the plain
         "좋다" that most reviews praising it entail ("맛이 좋다" for 얼큰하다, 맛있다,
-        고소하다; "좋다" for 재밌다, 감동적이다, 명작이다 about the thing as a whole)."""
+        고소하다; "좋다" for 재밌다, 감동적이다, 명작이다 about the thing as a whole). Not for a
+        fault ("소음이 없다" is not "소음이 좋다"), nor where every unit is a word of quantity
+        that only its review's rating made praise: "재범죄율이 높다" in a 4-star review does not
+        praise 범죄."""
         found = [
             realiser.Phrase("" if implied else self.aspect, predicate, negated, 0.0, self.polarity)
             for (predicate, negated, implied), _ in self.forms.most_common(k)
         ]
-        plain = realiser.Phrase(self.aspect, (("좋", "VA"),), False, 0.0, 1)
-        if self.polarity > 0 and plain not in found:
+        plain = _plain(self.aspect)
+        if self.polarity > 0 and self.judged and not _faulty(self.aspect) and plain not in found:
             found.append(plain)
         return found
 
@@ -136,8 +140,9 @@ class OpinionPanel:
             group = groups.setdefault(key, _Group(*key))
             group.reviews.add(u.review_id)
             group.names.add(spacing_free(u.aspect))
-            group.words.setdefault(u.review_id, u.aspect)
+            group.own.setdefault(u.review_id, u)
             group.forms[(u.predicate, u.negated, u.implied)] += 1
+            group.judged = group.judged or _judging(u)
         return sorted(groups.values(), key=lambda g: -len(g.reviews))
 
     def build(self, cleaned: Sequence[Review], used: Sequence[Review], *, max_chars: int) -> Panel:
@@ -158,7 +163,7 @@ class OpinionPanel:
         best: dict[int, tuple[_Group, realiser.Phrase, ClaimSupport]] = {}
         for (group, phrase), support in zip(options, supports, strict=True):
             held = best.get(id(group))
-            if held is None or _strength(support) > _strength(held[2]):
+            if held is None or _strength(support, phrase, group) > _strength(held[2], held[1], group):
                 best[id(group)] = (group, phrase, support)
         chosen = [(g, p, s) for g, p, s in best.values() if self._serves(s)]
         chosen.sort(key=lambda c: (-len(c[2].supporting_review_ids), -len(c[0].reviews)))
@@ -175,16 +180,29 @@ class OpinionPanel:
         )
 
     def _restated(self, group: _Group, phrase: realiser.Phrase) -> dict[str, str]:
-        """The statement in each review's own aspect word where it is another word of the group
-        ("택배가 빠르다" for a review about 택배 in the 배송 group)."""
+        """What each review of the group is asked in its own words where they differ from the
+        statement's.
+
+        - Another word of the group: "택배가 빠르다" for a review about 택배 in the 배송 group.
+        - The plain praise of a group ("좋다", "연기가 좋다"): a review whose own unit praises
+          it with a word the lexicon lists as praise is asked about that ("재밌다",
+          "연기를 잘한다"); NLI often does not carry 재밌다 over to 좋다, the lexicon does.
+        """
+        if phrase == _plain(group.aspect):
+            return {rid: self._own_statement(u) for rid, u in group.own.items() if _praises(u)}
         if not phrase.aspect:
             return {}
         own = spacing_free(phrase.aspect)
         return {
-            review_id: realiser.statement(replace(phrase, aspect=word), self._join)
-            for review_id, word in group.words.items()
-            if spacing_free(word) != own
+            review_id: realiser.statement(replace(phrase, aspect=unit.aspect), self._join)
+            for review_id, unit in group.own.items()
+            if spacing_free(unit.aspect) != own
         }
+
+    def _own_statement(self, unit: OpinionUnit) -> str:
+        """A unit's own statement: its aspect word and predicate ("택배가 빠르다", "재밌다")."""
+        aspect = "" if unit.implied else unit.aspect
+        return realiser.statement(realiser.Phrase(aspect, unit.predicate, False, 0.0, 1), self._join)
 
     def _serves(self, support: ClaimSupport) -> bool:
         n = len(support.supporting_review_ids)
@@ -209,6 +227,28 @@ class OpinionPanel:
         )
 
 
+def _plain(aspect: str) -> realiser.Phrase:
+    """The plain praise of an aspect ("맛이 좋다"; "좋다" for the thing as a whole)."""
+    return realiser.Phrase(aspect, (("좋", "VA"),), False, 0.0, 1)
+
+
+def _judging(unit: OpinionUnit) -> bool:
+    """The unit judges its aspect: not a word of quantity (크다, 많다, 높다) whose polarity is
+    only its review's rating."""
+    return not (unit.rated and unit.stem in lexicon.MORE | lexicon.LESS)
+
+
+def _faulty(aspect: str) -> bool:
+    """The aspect names a fault (소음, 냄새): having less of it is the praise."""
+    return bool(aspect) and aspect.split()[-1] in lexicon.FAULT_NOUNS
+
+
+def _praises(unit: OpinionUnit) -> bool:
+    """The unit praises its aspect in a word the lexicon lists as praise, not negated ("재밌다",
+    not "나쁘지 않다", nor "높다" praised only by its review's rating)."""
+    return not unit.negated and lexical_sign(unit.stem, unit.aspect) == 1
+
+
 def _distinct(
     chosen: list[tuple[_Group, realiser.Phrase, ClaimSupport]],
 ) -> list[tuple[_Group, realiser.Phrase, ClaimSupport]]:
@@ -224,9 +264,17 @@ def _distinct(
     return out
 
 
-def _strength(support: ClaimSupport) -> tuple[int, int, float]:
-    """Which wording of a group's statement to keep: most support, least contradiction."""
-    return (len(support.supporting_review_ids), -len(support.contradicting_review_ids), support.entailment)
+def _strength(support: ClaimSupport, phrase: realiser.Phrase, group: _Group) -> tuple[int, int, bool, float]:
+    """Which wording of a group's statement to keep: most support, least contradiction, then
+    the group's own wording over the plain "좋다" ("배송이 빠르다" says more than "배송이 좋다"),
+    unless it is negated."""
+    plain = phrase == _plain(group.aspect) or phrase.negated  # "맛이 좋다" over "느끼하지 않다"
+    return (
+        len(support.supporting_review_ids),
+        -len(support.contradicting_review_ids),
+        not plain,
+        support.entailment,
+    )
 
 
 def _mentioning(group: _Group, used: Sequence[Review]) -> list[Review]:

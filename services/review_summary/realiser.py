@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from services.review_summary.lexicon import OBJECT_PREDICATES
+
 Morpheme = tuple[str, str]
 Joiner = Callable[[Sequence[Morpheme]], str]
 
@@ -50,11 +52,19 @@ def _has_final_consonant(word: str) -> bool:
     return last.lower() in "lmnr0136789"  # letters and digits read with a final consonant
 
 
-def subject(aspect: str) -> str:
-    """The aspect with its subject particle: 배송이, 배터리가; "" for the whole product."""
+def subject(aspect: str, *, as_object: bool = False) -> str:
+    """The aspect with its subject particle: 배송이, 배터리가 (with the object particle for a
+    predicate such as 잘하다: 연기를); "" for the whole product."""
     if not aspect:
         return ""
-    return aspect + ("이 " if _has_final_consonant(aspect) else "가 ")
+    final = _has_final_consonant(aspect)
+    if as_object:
+        return aspect + ("을 " if final else "를 ")
+    return aspect + ("이 " if final else "가 ")
+
+
+def _takes_object(predicate: Sequence[Morpheme]) -> bool:
+    return "".join(form for form, _ in predicate) in OBJECT_PREDICATES
 
 
 def _is_verb(predicate: Sequence[Morpheme]) -> bool:
@@ -85,7 +95,7 @@ def conjugate(phrase: Phrase, form: int, join: Joiner) -> str:
         ending = ("는다", "EF") if form == 0 else ("는다는", "ETM")
     else:
         ending = _ENDINGS[kind][form]
-    return subject(phrase.aspect) + join([*morphemes, ending])
+    return subject(phrase.aspect, as_object=_takes_object(phrase.predicate)) + join([*morphemes, ending])
 
 
 def statement(phrase: Phrase, join: Joiner) -> str:

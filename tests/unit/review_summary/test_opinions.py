@@ -100,6 +100,26 @@ CASES = [
     ("나쁜 리뷰는 왜 없지", 1, set()),
     # an adjective the lexicon does not list, before an aspect noun, describes
     ("소중한 사람을 잃은 이야기", 5, set()),
+    # a guess with -ㄹ 것 같다 / -ㄹ 듯 is not an opinion of what was had
+    ("재밌을꺼 같네요", 1, set()),
+    ("재미있을 것 같아요", 5, set()),
+    ("좋을 듯", 4, set()),
+    ("재밌는 것 같아요", 4, {(OVERALL, "재밌", 1)}),  # a hedged opinion still is one
+    # what the reviewer would rather have had ("차라리") is not this product's praise
+    ("차라리 지구를 지켜라가 더 재밌슴", 1, set()),
+    ("차라리 안 보는게 낫다. 연기는 좋았다", 2, {("연기", "좋", 1)}),
+    # 안 negates the next predicate only
+    ("회피하면 안되는 아픈 현실", 5, {("현실", "아프", -1)}),
+    # 잘하다 / 못하다 / 잘 살리다 judge their object
+    ("두 배우가 연기를 너무 잘한다", 5, {("연기", "잘하", 1)}),
+    ("연출을 못했다", 1, {("연출", "못하", -1)}),
+    ("소재를 잘 살렸다", 5, {("소재", "잘살리", 1)}),
+    ("집중하지 못했다", 1, set()),  # -지 못하다 negates, it is not 못하다 "do badly"
+    ("액션도 딸리고", 1, {("액션", "딸리", -1)}),
+    # a suffix or prefix written with its noun is part of the aspect
+    ("개연성이 떨어진다", 2, {("개연성", "떨어지", -1)}),
+    ("보습력이 좋아요", 5, {("보습력", "좋", 1)}),
+    ("재범죄율이 높다", 4, {("재범죄율", "높", 1)}),
 ]
 
 
@@ -124,8 +144,11 @@ def test_extract_marks_negation_for_re_conjugation() -> None:
 
 def test_unlisted_stem_takes_the_rating() -> None:
     text = "케이스가 작아서 주머니에 쏙 들어가요"
-    assert {u.polarity for u in extract(Review("r", text, 5), korean.tokenize(text))} == {1}
-    assert {u.polarity for u in extract(Review("r", text, 1), korean.tokenize(text))} == {-1}
+    tokens = korean.tokenize(text)
+    assert {(u.polarity, u.rated) for u in extract(Review("r", text, 5), tokens)} == {(1, True)}
+    assert {(u.polarity, u.rated) for u in extract(Review("r", text, 1), tokens)} == {(-1, True)}
+    (listed,) = extract(Review("r", "배송이 빨라요", 5), korean.tokenize("배송이 빨라요"))
+    assert not listed.rated
 
 
 @pytest.mark.parametrize(

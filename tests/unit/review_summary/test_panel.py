@@ -101,13 +101,16 @@ def test_praise_of_the_whole_gathers_under_one_statement_supported_only_by_revie
         Review("d", "잘 받았습니다.", 5),
         Review("e", "주말에 봤어요.", 4),
     )
-    # NLI entails the subject-less "좋다" from every review, the two that praise nothing too
-    panel = _panel(CueScorer({"좋다": ("재밌", "명작", "감동", "받았", "봤")})).build(
-        reviews, reviews, max_chars=120
-    )
+    # NLI entails the subject-less "좋다" from the two reviews that praise nothing, and does not
+    # carry 재밌다 / 명작이다 / 유쾌하다 over to 좋다: each praising review is asked in its own words
+    cues = {"좋다": ("받았", "봤"), "재밌다": ("재밌",), "명작이다": ("명작",), "유쾌하다": ("유쾌",)}
+    scorer = CueScorer(cues)
+    panel = _panel(scorer).build(reviews, reviews, max_chars=120)
     by_statement = {a.statement: a for a in panel.aspects}
     assert set(by_statement["좋다"].review_ids) == {"a", "b", "c"}
     assert by_statement["좋다"].aspect == "" and by_statement["좋다"].support_count == 3
+    asked = {h for p, h in scorer.pairs if p.startswith("정말 재밌")}
+    assert "재밌다" in asked and "좋다" not in asked
 
 
 def test_a_review_about_a_synonym_is_asked_in_its_own_word() -> None:
@@ -133,3 +136,35 @@ def test_a_statement_two_groups_share_is_served_once() -> None:
     )
     panel = _panel(CueScorer({"사이즈가 작다": ("사이즈가 작",)})).build(reviews, reviews, max_chars=120)
     assert [(a.statement, a.polarity) for a in panel.aspects] == [("사이즈가 작다", "negative")]
+
+
+def test_plain_praise_is_not_asked_of_quantities_rated_praise_nor_of_faults() -> None:
+    # "높다" has no polarity of its own (4-star reviews make it praise), but it is not "좋다";
+    # "소음이 없다" praises, but "소음이 좋다" says something else; "단단하다" judges
+    reviews = (
+        Review("a", "재범죄율이 높다.", 4),
+        Review("b", "재범죄율이 높네요.", 5),
+        Review("c", "소음이 없어요. 변이 단단해요.", 5),
+        Review("d", "소음이 없네요. 변이 단단해졌어요.", 5),
+    )
+    scorer = CueScorer({})
+    _panel(scorer).build(reviews, reviews, max_chars=120)
+    asked = {h for _, h in scorer.pairs}
+    assert {"재범죄율이 높다", "소음이 없다", "변이 단단하다", "변이 좋다"} <= asked
+    assert not {"재범죄율이 좋다", "소음이 좋다"} & asked
+
+
+def test_plain_praise_of_an_aspect_is_supported_by_reviews_praising_it_in_their_own_words() -> None:
+    reviews = (
+        Review("a", "배우가 연기를 정말 잘한다.", 5),
+        Review("b", "연기가 훌륭하다.", 5),
+        Review("c", "연기가 나쁘진 않다.", 3),  # "not bad" is not asked as praise
+    )
+    cues = {"연기를 잘한다": ("잘한",), "연기가 훌륭하다": ("훌륭",), "연기가 좋다": ("나쁘진",)}
+    scorer = CueScorer(cues)
+    panel = _panel(scorer).build(reviews, reviews, max_chars=120)
+    good = {a.statement: a for a in panel.aspects}["연기가 좋다"]
+    assert set(good.review_ids) == {"a", "b", "c"}
+    asked = {(p[:2], h) for p, h in scorer.pairs}
+    assert {("배우", "연기를 잘한다"), ("연기", "연기가 훌륭하다"), ("연기", "연기가 좋다")} <= asked
+    assert ("배우", "연기가 좋다") not in asked

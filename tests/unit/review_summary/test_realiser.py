@@ -11,6 +11,8 @@ FAST = Phrase("배송", (("빠르", "VA"),), False, 0.5, 1)
 GOOD = Phrase("음질", (("좋", "VA"),), False, 0.3, 1)
 SHORT = Phrase("배터리", (("오래가", "VV"),), True, 0.2, -1)
 BEST = Phrase("", (("최고", "NNG"), ("이", "VCP")), False, 0.1, 1)
+DONE_WELL = Phrase("연기", (("잘", "MAG"), ("하", "XSV")), False, 0.1, 1)
+DONE_BADLY = Phrase("연출", (("못하", "VV"),), False, 0.1, -1)
 SATISFIED = Phrase("가격", (("만족", "NNG"), ("스럽", "XSA")), False, 0.4, 1)
 
 
@@ -22,6 +24,8 @@ SATISFIED = Phrase("가격", (("만족", "NNG"), ("스럽", "XSA")), False, 0.4,
         (BEST, "최고다", "최고고", "최고라는"),
         (SATISFIED, "가격이 만족스럽다", "가격이 만족스럽고", "가격이 만족스럽다는"),
         (Phrase("양", (("먹", "VV"),), False, 0.1, 1), "양이 먹는다", "양이 먹고", "양이 먹는다는"),
+        (DONE_WELL, "연기를 잘한다", "연기를 잘하고", "연기를 잘한다는"),
+        (DONE_BADLY, "연출을 못한다", "연출을 못하고", "연출을 못한다는"),
     ],
 )
 def test_conjugate_forms(phrase: Phrase, plain: str, listed: str, reported: str) -> None:
@@ -32,6 +36,7 @@ def test_conjugate_forms(phrase: Phrase, plain: str, listed: str, reported: str)
 
 def test_subject_particle_follows_the_final_consonant() -> None:
     assert (subject("배송"), subject("배터리"), subject("")) == ("배송이 ", "배터리가 ", "")
+    assert (subject("연출", as_object=True), subject("연기", as_object=True)) == ("연출을 ", "연기를 ")
 
 
 def test_summary_leads_with_the_better_supported_side_and_contrasts_the_other() -> None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from searchlm.text import Token
 from services.review_summary import lexicon, mood
+from services.review_summary.polarity import lexical_sign, polarity
 from services.review_summary.types import Review
 
 OVERALL = ""
@@ -195,36 +196,6 @@ def _negated_after(tokens: Sequence[Token], end: int) -> tuple[bool, int]:
         if aux is not None and _tag(aux) in ("VX", "VV") and aux.form in ("않", "못하"):
             return True, k
     return False, end
-
-
-def _head(aspect: str) -> str:
-    return aspect.split()[-1] if aspect else ""
-
-
-def lexical_sign(unit_stem: str, aspect: str) -> int | None:
-    """The lexicon's +1 / -1 / 0 of a predicate about an aspect before negation, or None where
-    the lexicon says nothing and the review's rating decides."""
-    head = _head(aspect)
-    if head in lexicon.FAULT_NOUNS and unit_stem in lexicon.MORE | lexicon.LESS:
-        return -1 if unit_stem in lexicon.MORE else 1
-    if unit_stem in ("있", "없"):
-        return (1 if unit_stem == "있" else -1) if head in lexicon.MERIT_NOUNS else 0
-    if head in lexicon.FEELING_NOUNS:
-        return None
-    if unit_stem in lexicon.POSITIVE:
-        return 1
-    return -1 if unit_stem in lexicon.NEGATIVE else None
-
-
-def polarity(unit_stem: str, aspect: str, negated: bool, rating: int) -> int:
-    """+1 / -1 / 0 of a predicate about an aspect (see the module docstring)."""
-    sign = lexical_sign(unit_stem, aspect)
-    if sign is not None:
-        return -sign if negated else sign
-    rated = 1 if rating >= 4 else -1 if 1 <= rating <= 2 else 0
-    if _head(aspect) in lexicon.FEELING_NOUNS:
-        return rated
-    return 0 if negated and rated else rated  # "안 크다" on a 5-star review says nothing sure
 
 
 @dataclass

@@ -24,7 +24,8 @@ from searchlm.text import Token
 from services.review_summary import lexicon, realiser
 from services.review_summary.aspects import AspectGrouper, spacing_free
 from services.review_summary.checker import FaithfulnessChecker
-from services.review_summary.opinions import OpinionUnit, extract, lexical_sign
+from services.review_summary.opinions import OpinionUnit, extract
+from services.review_summary.polarity import is_fault, lexical_sign
 from services.review_summary.types import AspectOpinion, ClaimSupport, Review
 
 Analyzer = Callable[[Sequence[str]], list[list[Token]]]
@@ -94,7 +95,7 @@ class _Group:
             for (predicate, negated, implied), _ in self.forms.most_common(k)
         ]
         plain = _plain(self.aspect)
-        if self.polarity > 0 and self.judged and not _faulty(self.aspect) and plain not in found:
+        if self.polarity > 0 and self.judged and not is_fault(self.aspect) and plain not in found:
             found.append(plain)
         return found
 
@@ -236,11 +237,6 @@ def _judging(unit: OpinionUnit) -> bool:
     """The unit judges its aspect: not a word of quantity (크다, 많다, 높다) whose polarity is
     only its review's rating."""
     return not (unit.rated and unit.stem in lexicon.MORE | lexicon.LESS)
-
-
-def _faulty(aspect: str) -> bool:
-    """The aspect names a fault (소음, 냄새): having less of it is the praise."""
-    return bool(aspect) and aspect.split()[-1] in lexicon.FAULT_NOUNS
 
 
 def _praises(unit: OpinionUnit) -> bool:

@@ -47,6 +47,11 @@ class CachingEmbedder:
     def __len__(self) -> int:
         return len(self._cache)
 
+    def clear(self) -> None:
+        """Forgets every vector (a benchmark's cold run; counters are kept)."""
+        with self._lock:
+            self._cache.clear()
+
     def _embed(self, kind: str, texts: Sequence[str]) -> np.ndarray:
         found = self._lookup(kind, texts)
         missing = list(dict.fromkeys(t for t in texts if t not in found))

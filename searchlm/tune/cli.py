@@ -50,6 +50,12 @@ def train(
     limit_examples: Annotated[int, typer.Option(min=0, help="First N training examples only (0: all).")] = 0,
     dev_examples: Annotated[int, typer.Option(min=0, help="Dev examples decoded.")] = _D.dev_examples,
     threads: Annotated[int, typer.Option(min=1, help="torch CPU threads.")] = _D.threads,
+    init_from: Annotated[
+        Path | None, typer.Option(help="Start from this GGUF LoRA's weights (continue a shipped adapter).")
+    ] = None,
+    skip_batches: Annotated[
+        int, typer.Option(min=0, help="Micro-batches the --init-from adapter already saw.")
+    ] = 0,
 ) -> None:
     """Tune a LoRA adapter on a task (resumes a started run)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -75,6 +81,8 @@ def train(
         limit_examples=limit_examples,
         dev_examples=dev_examples,
         threads=threads,
+        init_from=init_from,
+        skip_batches=skip_batches,
     )
     metrics = run_training(settings)
     summary = {k: v for k, v in metrics.items() if k not in ("loss_curve", "dev_samples")}

@@ -45,6 +45,15 @@ def _percent(value: float | None) -> str:
     return "not measured" if value is None else f"{value:.1%}"
 
 
+def _started_from(metrics: dict[str, Any]) -> str:
+    if not metrics.get("init_from"):
+        return "the seeded LoRA init"
+    return (
+        f"the weights of `{metrics['init_from']}`, after the first {metrics.get('skip_batches', 0)} "
+        "micro-batches of the same batch plan (which it had trained on)"
+    )
+
+
 def model_card(
     run: dict[str, Any], metrics: dict[str, Any], data: dict[str, Any], lora: dict[str, Any], out: Path
 ) -> str:
@@ -69,6 +78,7 @@ no clean answer shared with training) |
 | training time | {metrics.get("seconds", "?")} s on CPU ({metrics.get("seconds_per_step", "?")} s a step) |
 | final train loss | {metrics.get("final_loss")} |
 | dev exact match | {_percent(metrics.get("dev_exact_match"))} (greedy first line vs the target) |
+| started from | {_started_from(metrics)} |
 
 ## Data
 

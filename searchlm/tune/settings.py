@@ -35,6 +35,10 @@ class TuneSettings:
         limit_examples: Use only the first N training examples (0 = all).
         dev_examples: Dev examples decoded for exact match.
         threads: torch CPU threads.
+        init_from: A GGUF LoRA (same rank, alpha and modules) whose weights start this run
+            instead of the seeded init: a new run continuing a shipped adapter.
+        skip_batches: Micro-batches of the seed's batch plan that `init_from` already trained
+            on; this run starts after them (steps x accum of the earlier run).
     """
 
     task: str = "null-query-rewrite"
@@ -55,11 +59,17 @@ class TuneSettings:
     limit_examples: int = 0
     dev_examples: int = 200
     threads: int = 2
+    init_from: Path | None = None
+    skip_batches: int = 0
 
     def __post_init__(self) -> None:
         positive = ("steps", "batch", "accum", "rank", "max_len", "checkpoint_every", "threads")
         bad = [name for name in positive if getattr(self, name) < 1]
-        bad += [n for n in ("eval_every", "limit_examples", "dev_examples") if getattr(self, n) < 0]
+        bad += [
+            n
+            for n in ("eval_every", "limit_examples", "dev_examples", "skip_batches")
+            if getattr(self, n) < 0
+        ]
         if not self.lr > 0 or not self.alpha > 0:
             bad.append("lr/alpha")
         if not 0 <= self.warmup < 1 or not 0 <= self.dropout < 1:
@@ -75,7 +85,7 @@ class TuneSettings:
     def from_json(cls, data: dict[str, Any]) -> TuneSettings:
         """The settings of `to_json` output."""
         values = dict(data)
-        for key in ("out", "base"):
+        for key in ("out", "base", "init_from"):
             if values.get(key) is not None:
                 values[key] = Path(values[key])
         return cls(**values)

@@ -29,7 +29,7 @@ from tqdm import tqdm
 from searchlm.tune.base import base_info, hf_base
 from searchlm.tune.data import BatchPlan, Encoded, encode, run_examples
 from searchlm.tune.evaluate import exact_match
-from searchlm.tune.gguf_lora import PROJECTIONS
+from searchlm.tune.gguf_lora import PROJECTIONS, read_gguf_lora
 from searchlm.tune.layout import ADAPTER_WEIGHTS, TRAINER_STATE, RunLayout
 from searchlm.tune.settings import TuneSettings, command_line, resume_conflicts
 from searchlm.tune.tasks import load_task
@@ -73,7 +73,35 @@ def _load_model(base: Path, s: TuneSettings) -> tuple[Any, Any]:
         target_modules=list(TARGET_MODULES),
         bias="none",
     )
-    return tokenizer, get_peft_model(model, config)
+    peft_model = get_peft_model(model, config)
+    if s.init_from is not None:
+        load_gguf_weights(peft_model, s.init_from, s)
+    return tokenizer, peft_model
+
+
+def load_gguf_weights(model: Any, path: Path, s: TuneSettings) -> None:
+    """Sets a PEFT model's LoRA A/B from a GGUF LoRA written by `export` (float16 there).
+
+    Raises:
+        ValueError: the file's rank, alpha or modules differ from this run's.
+    """
+    from peft import get_peft_model_state_dict, set_peft_model_state_dict
+
+    lora = read_gguf_lora(path)
+    if lora.rank != s.rank or abs(lora.alpha - s.alpha) > 1e-6:
+        raise ValueError(
+            f"{path}: rank {lora.rank} alpha {lora.alpha}, this run rank {s.rank} alpha {s.alpha}"
+        )
+    current = get_peft_model_state_dict(model)
+    weights = {}
+    for module, (a, b) in lora.tensors.items():
+        weights[f"base_model.model.{module}.lora_A.weight"] = torch.from_numpy(a)
+        weights[f"base_model.model.{module}.lora_B.weight"] = torch.from_numpy(b)
+    if set(weights) != set(current):
+        missing = sorted(set(current) ^ set(weights))[:3]
+        raise ValueError(f"{path}: its LoRA modules differ from this run's (e.g. {missing})")
+    set_peft_model_state_dict(model, weights)
+    LOG.info("LoRA weights from %s (%d modules)", path, len(lora.tensors))
 
 
 def linear_schedule(optimizer: torch.optim.Optimizer, total: int, warmup: float) -> Any:
@@ -132,7 +160,8 @@ def target_loss(model: Any, batch: Batch) -> torch.Tensor:
 
 def _optimizer_step(run: _Run, s: TuneSettings) -> float:
     """One optimizer step over `accum` micro-batches; returns the mean target-token loss."""
-    batches = [[run.data[i] for i in run.plan.micro_batch(run.step * s.accum + j)] for j in range(s.accum)]
+    first = s.skip_batches + run.step * s.accum
+    batches = [[run.data[i] for i in run.plan.micro_batch(first + j)] for j in range(s.accum)]
     n_tokens = sum(x.n_target for batch in batches for x in batch)
     total = 0.0
     for items in batches:
@@ -265,6 +294,8 @@ def _build_run(s: TuneSettings, layout: RunLayout) -> tuple[_Run, list[TuneExamp
         "train_examples": len(data),
         "skipped_too_long": skipped,
         "epochs": round(s.steps * s.accum / plan.per_epoch, 3),
+        "init_from": str(s.init_from) if s.init_from else None,
+        "skip_batches": s.skip_batches,
     }
     return (
         run,

@@ -95,6 +95,7 @@ def build_pipeline(
             default_language=settings.default_language,
             prompt_budget_chars=settings.prompt_budget_chars,
             prompt_max_reviews=settings.prompt_max_reviews,
+            selection_shortlist_chars=settings.selection_shortlist_chars,
             max_rounds=settings.max_rounds,
             default_deadline_seconds=settings.default_deadline_seconds,
             nli_reserve_seconds=settings.nli_reserve_seconds,

@@ -53,6 +53,8 @@ class PipelineSettings:
         default_language: Summary language when the request leaves it empty.
         prompt_budget_chars: Characters of review text in the prompt (fits the LM context).
         prompt_max_reviews: Most reviews in the prompt (and in the NLI premises).
+        selection_shortlist_chars: Most characters of review text embedded for the selection
+            (0 = all; `selection.shortlist`).
         max_rounds: LM rounds before the extractive fallback (1: no regeneration).
         default_deadline_seconds: Time budget when the caller sends no deadline.
         nli_reserve_seconds: Time kept after generation for the check and the fallback.
@@ -63,6 +65,7 @@ class PipelineSettings:
     default_language: str = "ko"
     prompt_budget_chars: int = 1500
     prompt_max_reviews: int = 30
+    selection_shortlist_chars: int = 4500
     max_rounds: int = 2
     default_deadline_seconds: float = 60.0
     nli_reserve_seconds: float = 5.0
@@ -72,6 +75,8 @@ class PipelineSettings:
             raise ValueError(f"default_language must be one of {sorted(PROMPT_STYLES)}")
         if self.max_rounds < 1 or self.prompt_budget_chars < 1 or self.prompt_max_reviews < 1:
             raise ValueError("max_rounds, prompt_budget_chars and prompt_max_reviews must be >= 1")
+        if self.selection_shortlist_chars < 0:
+            raise ValueError("selection_shortlist_chars must be >= 0")
 
 
 @dataclass
@@ -143,6 +148,7 @@ class ReviewSummaryPipeline:
             self._embedder,
             budget_chars=self._settings.prompt_budget_chars,
             max_reviews=self._settings.prompt_max_reviews,
+            shortlist_chars=self._settings.selection_shortlist_chars,
         )
         panel = await self._opinions(cleaned.reviews, used, style, max_chars, deadline)
         if panel is not None and panel.summary:

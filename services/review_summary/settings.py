@@ -37,6 +37,9 @@ class ReviewSummarySettings(ServerSettings, LmClientSettings):
     """Characters of review text in the prompt; beyond it representative reviews are selected."""
     prompt_max_reviews: int = 30
     """Most reviews in the prompt and in the NLI premises."""
+    selection_shortlist_chars: int = 4500
+    """Most characters of review text embedded for the selection (3x the prompt budget);
+    beyond it a syllable-bigram centrality picks the reviews to embed (0 = embed all)."""
     candidates: int = 3
     """Candidate summaries per LM call."""
     max_tokens: int = 48

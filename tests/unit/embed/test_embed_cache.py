@@ -48,3 +48,13 @@ def test_queries_and_passages_are_cached_apart_and_the_cache_is_bounded() -> Non
     assert cached.embed_passages([]).shape == (0, inner.dims)
     with pytest.raises(ValueError):
         CachingEmbedder(inner, max_items=0)
+
+
+def test_clear_forgets_every_vector() -> None:
+    inner = _Counting()
+    cached = CachingEmbedder(inner)
+    cached.embed_passages(["배송이 빨라요"])
+    cached.clear()
+    assert len(cached) == 0
+    cached.embed_passages(["배송이 빨라요"])
+    assert inner.texts == ["배송이 빨라요", "배송이 빨라요"]

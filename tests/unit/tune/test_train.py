@@ -135,3 +135,51 @@ def test_target_loss_on_kept_logits_equals_the_full_sequence_loss(tiny_base: Pat
         logits[:, :-1].reshape(-1, logits.shape[-1]), batch.labels[:, 1:].reshape(-1), reduction="sum"
     )
     torch.testing.assert_close(kept, full, rtol=1e-5, atol=1e-5)
+
+
+def test_init_from_a_gguf_lora_starts_from_its_weights_after_its_batches(
+    tiny_base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from searchlm.tune.data import BatchPlan
+    from searchlm.tune.settings import TuneSettings
+
+    _train(tiny_base, tmp_path / "first", 2)
+    gguf_out = tmp_path / "adapters" / "tiny-rewrite"
+    assert (
+        CliRunner()
+        .invoke(app, ["export", "--run", str(tmp_path / "first"), "--out", str(gguf_out)])
+        .exit_code
+        == 0
+    )
+    gguf = gguf_out.with_suffix(".gguf")
+
+    settings = TuneSettings(task=TASK, base=tiny_base, rank=4, alpha=8, init_from=gguf)
+    _, model = train_module._load_model(tiny_base, settings)
+    from peft import get_peft_model_state_dict
+
+    state = get_peft_model_state_dict(model)
+    a, b = read_gguf_lora(gguf).tensors["model.layers.0.self_attn.q_proj"]
+    np.testing.assert_allclose(state["base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight"], a)
+    np.testing.assert_allclose(state["base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight"], b)
+    assert float(np.abs(b).max()) > 0  # trained: B is no longer the zero init
+
+    with pytest.raises(ValueError, match="rank"):
+        train_module._load_model(
+            tiny_base, TuneSettings(task=TASK, base=tiny_base, rank=2, alpha=8, init_from=gguf)
+        )
+
+    seen: list[int] = []
+    real = BatchPlan.micro_batch
+
+    def recording(plan: BatchPlan, index: int) -> list[int]:
+        seen.append(index)
+        return real(plan, index)
+
+    monkeypatch.setattr(BatchPlan, "micro_batch", recording)
+    result = CliRunner().invoke(
+        app, [*_args(tiny_base, tmp_path / "second", 1), "--init-from", str(gguf), "--skip-batches", "4"]
+    )
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    assert seen[:2] == [4, 5]  # accum 2: the continued run's step 0 reads micro-batches 4 and 5
+    metrics = json.loads((tmp_path / "second" / "metrics.json").read_text())
+    assert metrics["init_from"] == str(gguf) and metrics["skip_batches"] == 4

@@ -9,6 +9,7 @@ typo repairs, eval's ROUGE tokenizer and NLI augmentation all call these functio
 from searchlm.text.kiwi import (
     Token,
     analyze,
+    base_tag,
     clauses,
     content_terms,
     join,
@@ -23,6 +24,7 @@ from searchlm.text.kiwi import (
 __all__ = [
     "Token",
     "analyze",
+    "base_tag",
     "clauses",
     "content_terms",
     "join",

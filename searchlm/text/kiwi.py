@@ -24,6 +24,18 @@ class Token(Protocol):
     end: int
 
 
+class Tagged(Protocol):
+    """Anything with a Kiwi POS tag (a token, a morpheme)."""
+
+    @property
+    def tag(self) -> str: ...
+
+
+def base_tag(token: Tagged) -> str:
+    """Kiwi's tag without its (ir)regular-conjugation mark: VA-I -> VA, VV-R -> VV."""
+    return token.tag.split("-")[0]
+
+
 @functools.cache
 def _build() -> Any:
     try:

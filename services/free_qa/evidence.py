@@ -10,6 +10,7 @@ from searchlm.injection import looks_like_instruction
 from searchlm.nli.types import EntailmentScorer
 from searchlm.nli.verdict import SHIPPED_THRESHOLDS, SourceTally, Thresholds, pair_verdict
 from searchlm.nli.verdict import Verdict as NliVerdict
+from searchlm.text import base_tag as _tag
 from services.free_qa import kiwi_text
 from services.free_qa.types import Morpheme
 
@@ -37,10 +38,6 @@ _CLAIM_NOUNS = frozenset({"것", "거", "말", "얘기", "이야기", "소문", 
 _HEARSAY = frozenset({"던데", "는데", "ᆫ데", "더라"})
 # Hedges that open a question and have no place in the claim: 혹시 해파리는 뇌가 있어?
 _HEDGES = frozenset({"혹시", "과연", "설마"})
-
-
-def _tag(m: Morpheme) -> str:
-    return m.tag.split("-")[0]  # Kiwi marks (ir)regular conjugation: VV-R, VA-I
 
 
 def _head(morphs: Sequence[Morpheme], end: int) -> int:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from searchlm.lm.types import LmClient
+from searchlm.text import base_tag as _tag
 from services.free_qa import kiwi_text
 from services.free_qa.types import Morpheme, QuestionKind
 
@@ -30,10 +31,6 @@ def _search(pattern: str) -> Callable[[str], bool]:
 @functools.lru_cache(maxsize=256)
 def _morphemes(question: str) -> tuple[Morpheme, ...]:
     return tuple(kiwi_text.morphemes(question))  # the rules read the same question
-
-
-def _tag(m: Morpheme) -> str:
-    return m.tag.split("-")[0]  # Kiwi marks (ir)regular conjugation: VV-R, VA-I
 
 
 # Long-form cues (왜, 어떻게, 이유, 원리, 방법, 차이가/차이는/차이점, 설명해) read as morphemes,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from searchlm.text import Token
+from searchlm.text import base_tag as _tag
 
 # Endings that quote or suppose ("-다고", "-다는", "-다면서", "-다면", "-라고"...).
 _QUOTATIVE = tuple(
@@ -37,10 +38,6 @@ _QUOTATIVE = tuple(
 _QUESTION_ENDINGS = frozenset(
     ["ᆫ가", "는가", "냐", "니", "을까", "ᆯ까", "나요", "ᆫ가요", "는가요", "을까요", "ᆯ까요"]
 )
-
-
-def _tag(token: Token) -> str:
-    return token.tag.split("-")[0]
 
 
 # Bound nouns after a prospective ending that make a guess ("-ㄹ 것 같다", "-ㄹ 듯").

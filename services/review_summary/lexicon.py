@@ -27,6 +27,7 @@ POSITIVE = _words(
     실용적 만족 인상적 매력적 완벽 특별하 대단하 기쁘 고맙 감사하 믿음직스럽 믿음직하 유용하
     빵빵하 쫀쫀하 보송하 가뿐하 상쾌하 청결하 정갈하 담백하 진하 참신하 유쾌하 볼만하
     맞 명작 걸작 수작 역작 꿀잼 띵작 환상적 효과적 인생영화 잘하 잘살리 진솔하
+    재미나 잘보 잘쓰 잘사 마음에들
     """
 )
 
@@ -41,6 +42,7 @@ NEGATIVE = _words(
     헐렁하 조이 쪼이 아프 가렵 번거롭 복잡하 어렵 불쾌하 역하 비위생적 낡 허술하 엉성하
     촌스럽 싼티나 성의없 모자라 심하 떨어지 틀리 지연되 엉터리 노잼 구리
     닳 거슬리 미끄러지 뜯어지 벗겨지 녹슬 흘러내리 졸작 망작 쓰레기 실망적 비효율적 딸리 못하
+    심심하
     """
 )
 
@@ -74,14 +76,18 @@ FEELING_NOUNS = _words("가슴 마음 눈물 코끝 심장")
 
 # Stems that say "more of it" or "less of it": their polarity depends on the noun (소음이 크다 -,
 # 화면이 크다 ?), so they count only with a fault noun or, failing that, the rating.
-MORE = frozenset({"크", "많", "있", "심하", "강하", "높", "나", "생기", "들"})
+MORE = frozenset({"크", "많", "있", "심하", "강하", "높", "나", "생기", "들", "남"})
+# The verbs among them ("냄새가 나요", "소음이 생겨요", "여운이 남는다"): predicates only with a
+# fault or merit noun, like 있다 / 없다 ("시간이 나서", "돈이 들어요" state facts).
+AMOUNT_VERBS = frozenset({"나", "생기", "들", "남"})
 LESS = frozenset({"작", "적", "없", "약하", "낮", "덜하"})
 
 # Nouns a review uses for the product or the experience as a whole ("영화가 재밌다",
 # "제품이 좋아요"): their opinions go to the overall aspect.
 GENERIC_NOUNS = _words(
     """
-    것 거 수 때 정도 생각 점 제품 상품 물건 영화 작품 이거 이것 이번 그냥 진짜 정말
+    것 거 수 때 정도 생각 점 제품 상품 물건 영화 작품 드라마 시리즈 애니 애니메이션
+    이거 이것 이번 그냥 진짜 정말
     구매 주문 사용 전체 전반 모두 다 하나 번 개 느낌 편 부분 쪽 중 듯 뭐 이 그 저
     기분 마음 경험
     """
@@ -99,7 +105,8 @@ OVERALL = _words(
     재미있 유익하 알차 나쁘 별로 최악 실망하 실망스럽 아쉽 지루하 재미없 시시하 노잼 비추
     후회하 아깝 형편없 유치하 뻔하 짜증나 어이없 황당하 아름답 웃기 흥미롭 인상적 매력적
     대단하 지겹 졸리 감동하 흡족하 명작 걸작 수작 역작 꿀잼 띵작 졸작 망작 쓰레기 환상적
-    볼만하 잘만들 참신하 신선하 유쾌하 즐겁 멋있 멋지 인생영화
+    볼만하 잘만들 참신하 신선하 유쾌하 즐겁 멋있 멋지 인생영화 재미나 잘보 잘쓰 잘사
+    마음에들 심심하
     """
 )
 

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from searchlm.text import Token
+from searchlm.text import base_tag as _tag
 from services.review_summary import lexicon, mood
 from services.review_summary.polarity import lexical_sign, polarity
 from services.review_summary.types import Review
@@ -74,11 +75,6 @@ _NOT_OPINIONS = frozenset(
 )
 
 
-def _tag(token: Token) -> str:
-    """Kiwi's tag without its irregular-conjugation mark (VA-I -> VA)."""
-    return token.tag.split("-")[0]
-
-
 # Adverb + verb pairs Kiwi splits that make one evaluative predicate ("오래 가다", "잘 맞다").
 _ADVERB_VERBS = {
     ("오래", "가"): "오래가",
@@ -86,6 +82,9 @@ _ADVERB_VERBS = {
     ("잘", "되"): "잘되",
     ("잘", "만들"): "잘만들",
     ("잘", "살리"): "잘살리",
+    ("잘", "보"): "잘보",
+    ("잘", "쓰"): "잘쓰",
+    ("잘", "사"): "잘사",
     ("금방", "오"): "빠르",
     ("빨리", "오"): "빠르",
     ("금방", "닳"): "닳",
@@ -94,7 +93,19 @@ _ADVERB_VERBS = {
 
 
 # Adverb + verb predicates said in the past tense ("잘 만들었다", "잘 살렸다").
-_PAST_SAID = frozenset({"잘만들", "잘살리"})
+_PAST_SAID = frozenset({"잘만들", "잘살리", "잘보", "잘사"})
+
+# Noun + verb idioms Kiwi splits that make one evaluative predicate, with the particles they
+# take between ("마음에 들다", "어이가 없다", "잼나다" as 잼/NNG 나/VV): merged into one
+# token before reading (`_merge_idioms`), so the noun is not taken for the aspect.
+_IDIOMS: dict[tuple[str, str], tuple[str, str, frozenset[str]]] = {
+    ("마음", "들"): ("마음에들", "VV", frozenset({"JKB"})),
+    ("어이", "없"): ("어이없", "VA", frozenset({"", "JKS"})),
+    ("잼", "나"): ("재미나", "VV", frozenset({"", "JKS"})),
+    ("재미", "나"): ("재미나", "VV", frozenset({"", "JKS"})),
+}
+# How a merged idiom is said back ("디자인이 마음에 든다").
+_IDIOM_SAID: dict[str, tuple[Morpheme, ...]] = {"마음에들": (("마음", "NNG"), ("에", "JKB"), ("들", "VV"))}
 
 
 def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...], int] | None:
@@ -117,8 +128,10 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
         return t.form, ((t.form, "VA"),), i
     if tag == "VA" and t.form not in _NOT_OPINIONS:
         return t.form, ((t.form, "VA"),), i
+    if tag == "VV" and t.form in lexicon.AMOUNT_VERBS:
+        return t.form, ((t.form, "VV"),), i  # 냄새가 나다; a unit only with a fault or merit noun
     if tag == "VV" and t.form in lexicon.POLAR and t.form != "못하":
-        return t.form, ((t.form, "VV"),), i
+        return t.form, _IDIOM_SAID.get(t.form, ((t.form, "VV"),)), i
     if tag in ("XR", "NNG", "MAG") and nxt is not None and nxt_tag in ("XSA", "XSV"):
         stem = t.form + nxt.form
         known = stem in lexicon.POLAR or t.form in lexicon.POLAR
@@ -186,6 +199,53 @@ def _ends_clause(nxt: Token | None, nxt_tag: str) -> bool:
     """An evaluative noun is a predicate only at the end of its clause or before 이다 ("가성비
     최고", "최고예요"), not as a modifier ("최고의 영화", "대박 세일")."""
     return nxt is None or nxt_tag == "VCP" or nxt_tag in _CLAUSE_BREAK
+
+
+def _light_verb_end(tokens: Sequence[Token], end: int) -> int:
+    """The end of "-기도 / -기는 / -기만 하다" after a predicate ("뻔하기도 한", "재밌기는
+    하다"), which says the predicate itself; `end` when none follows."""
+    if end + 3 >= len(tokens) or tokens[end + 1].form != "기" or _tag(tokens[end + 1]) != "ETN":
+        return end
+    particle, light = tokens[end + 2], tokens[end + 3]
+    return end + 3 if _tag(particle) == "JX" and light.form == "하" and _tag(light) in ("VX", "VV") else end
+
+
+def _merge_idioms(tokens: Sequence[Token]) -> list[Token]:
+    """Tokens with each `_IDIOMS` noun [particle] [adverbs] verb made one predicate token (a
+    negator among the adverbs kept before it)."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        merged = _idiom_at(tokens, i)
+        if merged is None:
+            out.append(tokens[i])
+            i += 1
+            continue
+        token, negator, i = merged
+        out += [negator, token] if negator is not None else [token]
+    return out
+
+
+def _idiom_at(tokens: Sequence[Token], i: int) -> tuple[Token, Token | None, int] | None:
+    """(merged token, its negator, index after it) of an idiom starting at tokens[i], or None;
+    adverbs between its noun and verb are dropped with it."""
+    noun = tokens[i]
+    if _tag(noun) != "NNG":
+        return None
+    j = i + 1
+    particle = _tag(tokens[j]) if j < len(tokens) and _tag(tokens[j]).startswith("J") else ""
+    j += bool(particle)
+    negator = None
+    while j < len(tokens) and _tag(tokens[j]) == "MAG":  # 마음에 쏙 든다, 마음에 안 든다
+        negator = tokens[j] if tokens[j].form in _NEGATORS else negator
+        j += 1
+    if j >= len(tokens) or _tag(tokens[j]) not in ("VV", "VA"):
+        return None
+    idiom = _IDIOMS.get((noun.form, tokens[j].form))
+    if idiom is None or particle not in idiom[2]:
+        return None
+    end = tokens[j].start + tokens[j].len
+    return _Span(idiom[0], idiom[1], noun.start, end - noun.start, end), negator, j + 1
 
 
 def _negated_after(tokens: Sequence[Token], end: int) -> tuple[bool, int]:
@@ -262,6 +322,7 @@ _RELATIONAL = frozenset({"대비", "비교", "정도", "면", "쪽"})
 def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
     """The opinion units of one review (its Kiwi morphemes in order), one per aspect and stem."""
     units: dict[tuple[str, str], OpinionUnit] = {}
+    tokens = _merge_idioms(tokens)
     clause = _Clause()
     elsewhere = False  # the sentence so far has "차라리"
     i = 0
@@ -275,7 +336,7 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
         found = _stem_of(tokens, i)
         if found is not None and not (found[2] == i and tag == "NNG" and _continues_noun(tokens, i)):
             stem, morphemes, end = found
-            negated, end = _negated_after(tokens, end)
+            negated, end = _negated_after(tokens, _light_verb_end(tokens, end))
             of_object = stem in lexicon.OBJECT_PREDICATES
             aspect, denied, attributive = _aspect(clause, tokens, end, of_object=of_object)
             aspect = OVERALL if _about_whole(tokens, i, stem) else aspect
@@ -380,7 +441,7 @@ def _glued_noun(tokens: Sequence[Token], i: int) -> bool:
         return False
     t, nxt = tokens[i], tokens[i + 1]
     if _tag(nxt) == "ETN":
-        return _tag(t) in ("VV", "VA")
+        return _tag(t) in ("VV", "VA") and _light_verb_end(tokens, i) == i
     return _tag(t) == "IC" and _tag(nxt) == "NNG" and t.start + t.len == nxt.start
 
 

@@ -22,8 +22,8 @@ def lexical_sign(unit_stem: str, aspect: str) -> int | None:
     last = head(aspect)
     if is_fault(aspect) and unit_stem in lexicon.MORE | lexicon.LESS:
         return -1 if unit_stem in lexicon.MORE else 1
-    if unit_stem in ("있", "없"):
-        return (1 if unit_stem == "있" else -1) if last in lexicon.MERIT_NOUNS else 0
+    if unit_stem in ("있", "없") or unit_stem in lexicon.AMOUNT_VERBS:
+        return (-1 if unit_stem == "없" else 1) if last in lexicon.MERIT_NOUNS else 0
     if last in lexicon.FEELING_NOUNS:
         return None
     if unit_stem in lexicon.POSITIVE:

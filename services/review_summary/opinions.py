@@ -10,7 +10,9 @@ its own ("재밌어요", "최고") describes the product as a whole (aspect ""),
 aspect itself (무거워요: 무게, 비싸요: 가격; `lexicon.IMPLIED_ASPECTS`). An adjective before a
 noun judges that noun ("좋은 소재": 소재; "참신한 영화": the whole), and "... 아니다" after the
 noun denies it; 잘하다, 못하다 and 잘 살리다 judge their object ("연기를 잘한다": 연기). 안/못
-negate only the next predicate ("안 되는 아픈 현실" is not "아프지 않다"). The polarity comes
+negate only the next predicate ("안 되는 아픈 현실" is not "아프지 않다"). Constructions
+Kiwi splits are read as one predicate (`idioms`: "마음에 들다", "잘 봤다", "뻔하기도 하다"); 나다
+/ 생기다 / 남다, like 있다 / 없다, judge only with a fault or merit noun ("냄새가 난다"). The polarity comes
 from `lexicon`; a stem it does not list takes the review's rating (4-5 positive, 1-2
 negative; the unit is marked `rated`), and with no rating the unit is dropped. Predicates that
 wish, guess, quote or ask give no unit (`mood`), nor do opinions of reviews and ratings
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 
 from searchlm.text import Token
 from searchlm.text import base_tag as _tag
-from services.review_summary import lexicon, mood
+from services.review_summary import idioms, lexicon, mood
 from services.review_summary.polarity import lexical_sign, polarity
 from services.review_summary.types import Review
 
@@ -64,7 +66,7 @@ class OpinionUnit:
 
 _NOUN = ("NNG", "NNP", "SL")
 _CLAUSE_BREAK = frozenset({"EC", "EF", "SF", "SP", "SE", "SS", "SW", "SO", "SH"})
-_NEGATORS = frozenset({"안", "못"})
+_NEGATORS = idioms.NEGATORS
 # Adverbs that move the opinion to something else: "차라리 1편이 더 재밌다".
 _ELSEWHERE = frozenset({"차라리"})
 
@@ -75,39 +77,6 @@ _NOT_OPINIONS = frozenset(
 )
 
 
-# Adverb + verb pairs Kiwi splits that make one evaluative predicate ("오래 가다", "잘 맞다").
-_ADVERB_VERBS = {
-    ("오래", "가"): "오래가",
-    ("잘", "맞"): "잘맞",
-    ("잘", "되"): "잘되",
-    ("잘", "만들"): "잘만들",
-    ("잘", "살리"): "잘살리",
-    ("잘", "보"): "잘보",
-    ("잘", "쓰"): "잘쓰",
-    ("잘", "사"): "잘사",
-    ("금방", "오"): "빠르",
-    ("빨리", "오"): "빠르",
-    ("금방", "닳"): "닳",
-    ("빨리", "닳"): "닳",
-}
-
-
-# Adverb + verb predicates said in the past tense ("잘 만들었다", "잘 살렸다").
-_PAST_SAID = frozenset({"잘만들", "잘살리", "잘보", "잘사"})
-
-# Noun + verb idioms Kiwi splits that make one evaluative predicate, with the particles they
-# take between ("마음에 들다", "어이가 없다", "잼나다" as 잼/NNG 나/VV): merged into one
-# token before reading (`_merge_idioms`), so the noun is not taken for the aspect.
-_IDIOMS: dict[tuple[str, str], tuple[str, str, frozenset[str]]] = {
-    ("마음", "들"): ("마음에들", "VV", frozenset({"JKB"})),
-    ("어이", "없"): ("어이없", "VA", frozenset({"", "JKS"})),
-    ("잼", "나"): ("재미나", "VV", frozenset({"", "JKS"})),
-    ("재미", "나"): ("재미나", "VV", frozenset({"", "JKS"})),
-}
-# How a merged idiom is said back ("디자인이 마음에 든다").
-_IDIOM_SAID: dict[str, tuple[Morpheme, ...]] = {"마음에들": (("마음", "NNG"), ("에", "JKB"), ("들", "VV"))}
-
-
 def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...], int] | None:
     """The evaluative predicate starting at tokens[i]: (stem, morphemes, index of its last
     morpheme), or None."""
@@ -116,10 +85,10 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
     nxt_tag = _tag(nxt) if nxt is not None else ""
     if _worth_seeing(tokens, i):  # 볼만하다: 보/VV ᆯ/ETM 만/NNB 하/XSA
         return "볼만하", (("볼만하", "VA"),), i + 3
-    if tag == "MAG" and nxt is not None and nxt_tag == "VV" and (t.form, nxt.form) in _ADVERB_VERBS:
-        stem = _ADVERB_VERBS[(t.form, nxt.form)]
+    if tag == "MAG" and nxt is not None and nxt_tag == "VV" and (t.form, nxt.form) in idioms.ADVERB_VERBS:
+        stem = idioms.ADVERB_VERBS[(t.form, nxt.form)]
         said = (("빠르", "VA"),) if stem == "빠르" else ((t.form, "MAG"), (nxt.form, "VV"))
-        said = (*said, ("었", "EP")) if stem in _PAST_SAID else said  # 잘 만들었다, not 잘 만든다
+        said = (*said, ("었", "EP")) if stem in idioms.PAST_SAID else said  # 잘 만들었다, not 잘 만든다
         return stem, said, i + 1
     done_badly = _done_badly(tokens, i)
     if done_badly:  # 연기를 못한다 (not -지 못하다, read as negation)
@@ -131,7 +100,7 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
     if tag == "VV" and t.form in lexicon.AMOUNT_VERBS:
         return t.form, ((t.form, "VV"),), i  # 냄새가 나다; a unit only with a fault or merit noun
     if tag == "VV" and t.form in lexicon.POLAR and t.form != "못하":
-        return t.form, _IDIOM_SAID.get(t.form, ((t.form, "VV"),)), i
+        return t.form, idioms.SAID.get(t.form, ((t.form, "VV"),)), i
     if tag in ("XR", "NNG", "MAG") and nxt is not None and nxt_tag in ("XSA", "XSV"):
         stem = t.form + nxt.form
         known = stem in lexicon.POLAR or t.form in lexicon.POLAR
@@ -201,53 +170,6 @@ def _ends_clause(nxt: Token | None, nxt_tag: str) -> bool:
     return nxt is None or nxt_tag == "VCP" or nxt_tag in _CLAUSE_BREAK
 
 
-def _light_verb_end(tokens: Sequence[Token], end: int) -> int:
-    """The end of "-기도 / -기는 / -기만 하다" after a predicate ("뻔하기도 한", "재밌기는
-    하다"), which says the predicate itself; `end` when none follows."""
-    if end + 3 >= len(tokens) or tokens[end + 1].form != "기" or _tag(tokens[end + 1]) != "ETN":
-        return end
-    particle, light = tokens[end + 2], tokens[end + 3]
-    return end + 3 if _tag(particle) == "JX" and light.form == "하" and _tag(light) in ("VX", "VV") else end
-
-
-def _merge_idioms(tokens: Sequence[Token]) -> list[Token]:
-    """Tokens with each `_IDIOMS` noun [particle] [adverbs] verb made one predicate token (a
-    negator among the adverbs kept before it)."""
-    out: list[Token] = []
-    i = 0
-    while i < len(tokens):
-        merged = _idiom_at(tokens, i)
-        if merged is None:
-            out.append(tokens[i])
-            i += 1
-            continue
-        token, negator, i = merged
-        out += [negator, token] if negator is not None else [token]
-    return out
-
-
-def _idiom_at(tokens: Sequence[Token], i: int) -> tuple[Token, Token | None, int] | None:
-    """(merged token, its negator, index after it) of an idiom starting at tokens[i], or None;
-    adverbs between its noun and verb are dropped with it."""
-    noun = tokens[i]
-    if _tag(noun) != "NNG":
-        return None
-    j = i + 1
-    particle = _tag(tokens[j]) if j < len(tokens) and _tag(tokens[j]).startswith("J") else ""
-    j += bool(particle)
-    negator = None
-    while j < len(tokens) and _tag(tokens[j]) == "MAG":  # 마음에 쏙 든다, 마음에 안 든다
-        negator = tokens[j] if tokens[j].form in _NEGATORS else negator
-        j += 1
-    if j >= len(tokens) or _tag(tokens[j]) not in ("VV", "VA"):
-        return None
-    idiom = _IDIOMS.get((noun.form, tokens[j].form))
-    if idiom is None or particle not in idiom[2]:
-        return None
-    end = tokens[j].start + tokens[j].len
-    return _Span(idiom[0], idiom[1], noun.start, end - noun.start, end), negator, j + 1
-
-
 def _negated_after(tokens: Sequence[Token], end: int) -> tuple[bool, int]:
     """-지 않다 / -지 못하다 after the predicate: (negated, index of the last morpheme used)."""
     if end + 2 < len(tokens) and tokens[end + 1].form == "지" and _tag(tokens[end + 1]) == "EC":
@@ -256,17 +178,6 @@ def _negated_after(tokens: Sequence[Token], end: int) -> tuple[bool, int]:
         if aux is not None and _tag(aux) in ("VX", "VV") and aux.form in ("않", "못하"):
             return True, k
     return False, end
-
-
-@dataclass
-class _Span:
-    """A noun made of several morphemes (a nominalised verb), shaped like a Kiwi token."""
-
-    form: str
-    tag: str
-    start: int
-    len: int
-    end: int
 
 
 class _Clause:
@@ -322,7 +233,7 @@ _RELATIONAL = frozenset({"대비", "비교", "정도", "면", "쪽"})
 def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
     """The opinion units of one review (its Kiwi morphemes in order), one per aspect and stem."""
     units: dict[tuple[str, str], OpinionUnit] = {}
-    tokens = _merge_idioms(tokens)
+    tokens = idioms.merge(tokens)
     clause = _Clause()
     elsewhere = False  # the sentence so far has "차라리"
     i = 0
@@ -330,13 +241,13 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
         t, tag = tokens[i], _tag(tokens[i])
         if _glued_noun(tokens, i):
             end = tokens[i + 1].start + tokens[i + 1].len
-            clause.noun(_Span(review.text[t.start : end], "NNG", t.start, end - t.start, end))
+            clause.noun(idioms.Span(review.text[t.start : end], "NNG", t.start, end - t.start, end))
             i += 2
             continue
         found = _stem_of(tokens, i)
         if found is not None and not (found[2] == i and tag == "NNG" and _continues_noun(tokens, i)):
             stem, morphemes, end = found
-            negated, end = _negated_after(tokens, _light_verb_end(tokens, end))
+            negated, end = _negated_after(tokens, idioms.light_verb_end(tokens, end))
             of_object = stem in lexicon.OBJECT_PREDICATES
             aspect, denied, attributive = _aspect(clause, tokens, end, of_object=of_object)
             aspect = OVERALL if _about_whole(tokens, i, stem) else aspect
@@ -441,7 +352,7 @@ def _glued_noun(tokens: Sequence[Token], i: int) -> bool:
         return False
     t, nxt = tokens[i], tokens[i + 1]
     if _tag(nxt) == "ETN":
-        return _tag(t) in ("VV", "VA") and _light_verb_end(tokens, i) == i
+        return _tag(t) in ("VV", "VA") and idioms.light_verb_end(tokens, i) == i
     return _tag(t) == "IC" and _tag(nxt) == "NNG" and t.start + t.len == nxt.start
 
 

@@ -1,0 +1,108 @@
+"""Constructions Kiwi splits into several morphemes that read as one predicate: adverb + verb
+pairs ("잘 만들다", "오래 가다"), noun + verb idioms ("마음에 들다", "어이가 없다"), and
+"-기도 / -기는 하다" after a predicate. `opinions` reads them through this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from searchlm.text import Token
+from searchlm.text import base_tag as _tag
+
+Morpheme = tuple[str, str]
+
+NEGATORS = frozenset({"안", "못"})
+"""Adverbs that negate the next predicate."""
+
+# Adverb + verb pairs Kiwi splits that make one evaluative predicate ("오래 가다", "잘 맞다").
+ADVERB_VERBS = {
+    ("오래", "가"): "오래가",
+    ("잘", "맞"): "잘맞",
+    ("잘", "되"): "잘되",
+    ("잘", "만들"): "잘만들",
+    ("잘", "살리"): "잘살리",
+    ("잘", "보"): "잘보",
+    ("잘", "쓰"): "잘쓰",
+    ("잘", "사"): "잘사",
+    ("금방", "오"): "빠르",
+    ("빨리", "오"): "빠르",
+    ("금방", "닳"): "닳",
+    ("빨리", "닳"): "닳",
+}
+
+
+# Adverb + verb predicates said in the past tense ("잘 만들었다", "잘 살렸다").
+PAST_SAID = frozenset({"잘만들", "잘살리", "잘보", "잘사"})
+
+# Noun + verb idioms Kiwi splits that make one evaluative predicate, with the particles they
+# take between ("마음에 들다", "어이가 없다", "잼나다" as 잼/NNG 나/VV): merged into one
+# token before reading (`merge`), so the noun is not taken for the aspect.
+IDIOMS: dict[tuple[str, str], tuple[str, str, frozenset[str]]] = {
+    ("마음", "들"): ("마음에들", "VV", frozenset({"JKB"})),
+    ("어이", "없"): ("어이없", "VA", frozenset({"", "JKS"})),
+    ("잼", "나"): ("재미나", "VV", frozenset({"", "JKS"})),
+    ("재미", "나"): ("재미나", "VV", frozenset({"", "JKS"})),
+}
+# How a merged idiom is said back ("디자인이 마음에 든다").
+SAID: dict[str, tuple[Morpheme, ...]] = {"마음에들": (("마음", "NNG"), ("에", "JKB"), ("들", "VV"))}
+
+
+@dataclass
+class Span:
+    """Several morphemes read as one token (a nominalised verb, a merged idiom), shaped like a
+    Kiwi token."""
+
+    form: str
+    tag: str
+    start: int
+    len: int
+    end: int
+
+
+def light_verb_end(tokens: Sequence[Token], end: int) -> int:
+    """The end of "-기도 / -기는 / -기만 하다" after a predicate ("뻔하기도 한", "재밌기는
+    하다"), which says the predicate itself; `end` when none follows."""
+    if end + 3 >= len(tokens) or tokens[end + 1].form != "기" or _tag(tokens[end + 1]) != "ETN":
+        return end
+    particle, light = tokens[end + 2], tokens[end + 3]
+    return end + 3 if _tag(particle) == "JX" and light.form == "하" and _tag(light) in ("VX", "VV") else end
+
+
+def merge(tokens: Sequence[Token]) -> list[Token]:
+    """Tokens with each `IDIOMS` noun [particle] [adverbs] verb made one predicate token (a
+    negator among the adverbs kept before it)."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        merged = _idiom_at(tokens, i)
+        if merged is None:
+            out.append(tokens[i])
+            i += 1
+            continue
+        token, negator, i = merged
+        out += [negator, token] if negator is not None else [token]
+    return out
+
+
+def _idiom_at(tokens: Sequence[Token], i: int) -> tuple[Token, Token | None, int] | None:
+    """(merged token, its negator, index after it) of an idiom starting at tokens[i], or None;
+    adverbs between its noun and verb are dropped with it."""
+    noun = tokens[i]
+    if _tag(noun) != "NNG":
+        return None
+    j = i + 1
+    particle = _tag(tokens[j]) if j < len(tokens) and _tag(tokens[j]).startswith("J") else ""
+    j += bool(particle)
+    negator = None
+    while j < len(tokens) and _tag(tokens[j]) == "MAG":  # 마음에 쏙 든다, 마음에 안 든다
+        negator = tokens[j] if tokens[j].form in NEGATORS else negator
+        j += 1
+    if j >= len(tokens) or _tag(tokens[j]) not in ("VV", "VA"):
+        return None
+    idiom = IDIOMS.get((noun.form, tokens[j].form))
+    if idiom is None or particle not in idiom[2]:
+        return None
+    end = tokens[j].start + tokens[j].len
+    return Span(idiom[0], idiom[1], noun.start, end - noun.start, end), negator, j + 1

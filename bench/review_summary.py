@@ -28,7 +28,7 @@ from searchlm.lm.grpc_client import GrpcLmClient  # noqa: E402
 from services.review_summary.cleaning import CleaningSettings, clean  # noqa: E402
 from services.review_summary.factory import build_pipeline  # noqa: E402
 from services.review_summary.settings import ReviewSummarySettings  # noqa: E402
-from services.review_summary.types import Review, SummaryRequest  # noqa: E402
+from services.review_summary.types import Review, SummaryRequest, SummaryResult  # noqa: E402
 
 NSMC = ROOT.parent / "shared" / "data" / "nsmc-raw-sample" / "raw"
 TIMES: dict[str, float] = defaultdict(float)
@@ -63,6 +63,13 @@ class _Timed:
                 TIMES[self._phase] += time.perf_counter() - start
 
         return timed
+
+
+async def summarise(pipeline: Any, reviews: Sequence[Review]) -> tuple[SummaryResult, float]:
+    """The pipeline's result for these reviews and its wall time in seconds."""
+    start = time.perf_counter()
+    result = await pipeline.run(SummaryRequest(reviews=tuple(reviews)))
+    return result, time.perf_counter() - start
 
 
 def nsmc_reviews(n: int) -> list[Review]:

@@ -24,11 +24,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import json
 import statistics
 import sys
-import time
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,17 +34,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.review_summary import NSMC, TIMES, _Timed, nsmc_reviews  # noqa: E402
+from bench.review_summary import NSMC, TIMES, _Timed, summarise  # noqa: E402
+from bench.review_summary_latency import print_latency  # noqa: E402
 from searchlm.errors import UpstreamUnavailableError  # noqa: E402
 from searchlm.lm.grpc_client import GrpcLmClient  # noqa: E402
 from searchlm.lm.types import LmClient, LmDelta, LmResult, LmSampling, LmScore  # noqa: E402
 from services.review_summary.cleaning import CleaningSettings, clean  # noqa: E402
 from services.review_summary.factory import build_pipeline  # noqa: E402
 from services.review_summary.pipeline import ReviewSummaryPipeline  # noqa: E402
-from services.review_summary.selection import EMBED_CHARS  # noqa: E402
 from services.review_summary.settings import ReviewSummarySettings  # noqa: E402
 from services.review_summary.store import ReviewStore  # noqa: E402
-from services.review_summary.types import Review, SummaryRequest, SummaryResult  # noqa: E402
+from services.review_summary.types import Review, SummaryResult  # noqa: E402
 
 CHECK_SET = ROOT / "eval" / "data" / "review_aspects_ko.jsonl"
 
@@ -114,14 +112,6 @@ def _timed_pipeline(pipeline: ReviewSummaryPipeline) -> ReviewSummaryPipeline:
     if pipeline._panel is not None:
         pipeline._panel = _Timed(pipeline._panel, "build", "panel")  # type: ignore[assignment]
     return pipeline
-
-
-async def summarise(
-    pipeline: ReviewSummaryPipeline, reviews: Sequence[Review]
-) -> tuple[SummaryResult, float]:
-    start = time.perf_counter()
-    result = await pipeline.run(SummaryRequest(reviews=tuple(reviews)))
-    return result, time.perf_counter() - start
 
 
 def report(name: str, runs: Sequence[tuple[Sequence[Review], SummaryResult, float]]) -> dict[str, Any]:
@@ -282,62 +272,6 @@ async def check_samples(pipeline: ReviewSummaryPipeline) -> list[str]:
             f"check set {p['product_id']}", [Review(v["id"], v["text"], v["rating"]) for v in p["reviews"]], r
         )
     ]
-
-
-async def _latency_arm(
-    pipeline: ReviewSummaryPipeline, reviews: Sequence[Review], repeats: int
-) -> dict[str, Any]:
-    """Runs `repeats` summaries from a cleared embedding cache (the first run is cold)."""
-    cache = pipeline._embedder._inner  # type: ignore[attr-defined]  # _Timed around the CachingEmbedder
-    cache.clear()
-    TIMES.clear()
-    seconds, result = [], None
-    for _ in range(repeats):
-        result, s = await summarise(pipeline, reviews)
-        seconds.append(s)
-    assert result is not None
-    return {
-        "p50_s": round(statistics.median(seconds), 2),
-        "runs": [round(s, 2) for s in seconds],
-        "share": {k: round(v / sum(seconds), 3) for k, v in TIMES.items()},
-        "summary": result.summary,
-        "statements": [f"{a.statement} ({a.support_count})" for a in result.aspects],
-    }
-
-
-async def print_latency(pipeline: ReviewSummaryPipeline, n: int, repeats: int) -> None:
-    """Prints p50 seconds and time shares of summarising `n` NSMC reviews `repeats` times.
-
-    Each arm starts from a cleared embedding cache, after a warm-up on `n` other reviews (a
-    running server's first request for a new product: the cache is cold, the process is not).
-    Where the reviews exceed the selection shortlist, they are also run with every review
-    embedded, the baseline of what selection cost before the shortlist.
-    """
-    more = nsmc_reviews(2 * n)
-    reviews, warm_up = more[:n], more[n:] or more[:n]
-    served = pipeline._settings
-    arms = [("served", served)]
-    embedded = sum(min(len(r.text), EMBED_CHARS) for r in reviews)
-    if 0 < served.selection_shortlist_chars < embedded:
-        arms.insert(0, ("embed_all", dataclasses.replace(served, selection_shortlist_chars=0)))
-    rows = {}
-    for arm, settings in arms:
-        pipeline._settings = settings
-        try:
-            await summarise(pipeline, warm_up)
-            rows[arm] = await _latency_arm(pipeline, reviews, repeats)
-        finally:
-            pipeline._settings = served
-        print(json.dumps({"latency_reviews": n, "arm": arm, **rows[arm]}, ensure_ascii=False), flush=True)
-    if len(rows) == 2:
-        cold = rows["served"]["runs"][0] / rows["embed_all"]["runs"][0]
-        same = set(rows["served"]["statements"]) == set(rows["embed_all"]["statements"])
-        out = {
-            "latency_reviews": n,
-            "cold_ratio_served_vs_embed_all": round(cold, 3),
-            "same_statements": same,
-        }
-        print(json.dumps(out), flush=True)
 
 
 def write_samples(out: Path, lm_target: str, samples: list[str]) -> None:

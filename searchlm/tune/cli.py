@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -62,28 +63,8 @@ def train(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from searchlm.tune.train import train as run_training
 
-    settings = TuneSettings(
-        task=task,
-        out=out,
-        base=base,
-        steps=steps,
-        batch=batch,
-        accum=accum,
-        lr=lr,
-        warmup=warmup,
-        rank=rank,
-        alpha=alpha,
-        dropout=dropout,
-        max_len=max_len,
-        seed=seed,
-        eval_every=eval_every,
-        checkpoint_every=checkpoint_every,
-        limit_examples=limit_examples,
-        dev_examples=dev_examples,
-        threads=threads,
-        init_from=init_from,
-        skip_batches=skip_batches,
-    )
+    names = {f.name for f in dataclasses.fields(TuneSettings)}
+    settings = TuneSettings(**{k: v for k, v in locals().items() if k in names})
     metrics = run_training(settings)
     summary = {k: v for k, v in metrics.items() if k not in ("loss_curve", "dev_samples")}
     typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))

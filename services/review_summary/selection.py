@@ -90,19 +90,20 @@ def proportional_order(reviews: Sequence[Review], scores: np.ndarray) -> list[in
     return order
 
 
-def _embedded_chars(review: Review) -> int:
+def embedded_chars(review: Review) -> int:
+    """Characters of a review that `review_vectors` embeds."""
     return min(len(review.text), EMBED_CHARS)
 
 
 def shortlist(reviews: Sequence[Review], max_chars: int) -> list[Review]:
     """Reviews by bigram centrality in rating-keeping order while their embedded characters
     fit `max_chars` (at least one), in input order; all of them when they all fit."""
-    if sum(_embedded_chars(r) for r in reviews) <= max_chars:
+    if sum(embedded_chars(r) for r in reviews) <= max_chars:
         return list(reviews)
     picked: list[int] = []
     used = 0
     for i in proportional_order(reviews, centrality(bigram_vectors([r.text for r in reviews]))):
-        cost = _embedded_chars(reviews[i])
+        cost = embedded_chars(reviews[i])
         if picked and used + cost > max_chars:
             continue
         picked.append(i)

@@ -38,7 +38,8 @@ class ModelServerSettings(ServerSettings):
     """llamacpp: prompt tokens evaluated per step, bounding how long running decodes wait."""
     fast_mode: bool = False
     """llamacpp: repacked weights, flash attention, unified KV: faster at large batches, but greedy
-    output in a batch is no longer bit-identical to the same request alone. Off by default."""
+    output is no longer bit-identical to the same request alone at any batch size (without it:
+    below 8 sequences decoding together) nor a prefix-cache hit to the cold prompt. Off by default."""
     tensor_parallel_size: int = 1
     """TensorRT-LLM tensor-parallel degree (GPUs per stage)."""
     pipeline_parallel_size: int = 1

@@ -12,13 +12,19 @@ LoRA adapters (GGUF, `model_server.lora`) are loaded at start and chosen per req
 sequences under different adapters never share a decode call, and prefix-cache entries are
 keyed by adapter.
 
-Greedy output in a batch is bit-identical to the same request alone, and a prefix-cache
-hit to the cold prompt: prefill never shares a call with other sequences, no prompt chunk
-has fewer than 8 tokens unless the whole prompt does, and the context avoids the paths
-whose rounding depends on the batch (see `llamacpp_context`). Measured on Gemma 3 270M
-Q4_K_M: with weight repacking on, logits change in the last bits from a batch of 4; in a
-unified KV cache, once freed cells reorder a sequence's cells; with flash attention, with
-where a prompt chunk starts; with prefill mixed into a decode call, with the batch.
+A prefix-cache hit gives the same bits as the cold prompt, and greedy output is
+bit-identical to the same request alone **while fewer than 8 sequences decode together**:
+prefill never shares a call with other sequences, no prompt chunk has fewer than 8 tokens
+unless the whole prompt does, and the context avoids the paths whose rounding depends on the
+batch (see `llamacpp_context`). From 8 rows on, llama.cpp's CPU matmuls leave the row-by-row
+kernel for a GEMM kernel that rounds differently; that kernel is what makes batching pay
+(16 sequences decode 0.55x as fast in calls of at most 7 rows), so it is kept, and a
+sequence's logits in a decode call of 8 or more may differ from alone (by up to 1.1 logits on
+Gemma 3 270M; 15 of 16 greedy 64-token outputs differed from alone when all 16 ran together:
+`bench/batch_exactness.py`). Measured on Gemma 3 270M Q4_K_M, the other batch-dependent
+paths: with weight repacking on, logits change from a batch of 4; in a unified KV cache, once
+freed cells reorder a sequence's cells; with flash attention, with where a prompt chunk
+starts; with prefill mixed into a decode call, with the batch.
 """
 
 from __future__ import annotations
@@ -77,7 +83,8 @@ class LlamaCppEngine:
             one chunk.
         fast_mode: Repacked weights, flash attention and a unified KV cache (faster decode at
             large batches); greedy output is then no longer bit-identical between a request
-            alone and in a batch. Off by default.
+            alone and in a batch of any size (without it: below 8 decoding together). Off by
+            default.
         adapters_dir: Folder of GGUF LoRA adapters, "packaged" (the shipped ones when the
             packaged model is served) or empty for none.
     """

@@ -6,7 +6,9 @@ sequence still reading its prompt. Sequences join at any step
 and leave as soon as they finish or are released, freeing their sequence id and KV at once.
 Prefill runs in its own call, never mixed with decode tokens, and in chunks aligned the
 same way whatever else is running: together with the context settings this keeps a
-sequence's logits identical to the same request served alone. No llama.cpp import here:
+sequence's logits identical to the same request served alone while fewer than 8 sequences
+decode together (from 8 rows llama.cpp takes a GEMM kernel that rounds differently; see the
+engine module). No llama.cpp import here:
 the context is injected, so the scheduling is unit-tested with a fake.
 """
 
@@ -24,7 +26,8 @@ from model_server.engines.llamacpp_prefix import KvOps, PrefixCache
 from model_server.sampling import Sampler, log_softmax
 from model_server.types import SamplingParams, TokenStep
 
-# llama.cpp's CPU matmuls take another kernel, with other rounding, below 8 rows: a prompt
+# llama.cpp's CPU matmuls take another kernel, with other rounding, below 8 rows (decode calls
+# of fewer than 8 sequences take the row-by-row one, which is why they match alone): a prompt
 # chunk never has fewer (unless the whole prompt does), so the KV of a prompt is the same
 # bits whether it was cut at a cached prefix or in fixed chunks (measured on Gemma 3).
 MIN_CHUNK = 8

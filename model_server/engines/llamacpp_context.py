@@ -22,8 +22,9 @@ Context choices, each measured on Gemma 3 270M Q4_K_M (see the engine module doc
 
 `fast=True` (the server's `FAST_MODE`) turns all three back on: repacked weights, flash
 attention and one unified KV stream. Decoding is faster at large batches, and a request's
-greedy output may then differ in its last bits, so in its tokens, between running alone and
-in a batch.
+logits may then differ between running alone and in a batch of any size. Without it they
+differ only in decode calls of 8 or more sequences, where llama.cpp's GEMM kernel takes over
+(kept: it is what makes batching pay; see the engine module).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class LlamaContext:
         n_batch: Most tokens one `decode` call takes.
         threads: CPU threads.
         fast: Repacked weights, flash attention and a unified KV cache: faster, and no
-            longer bit-identical between a request alone and in a batch.
+            longer bit-identical between a request alone and in a batch of any size.
     """
 
     def __init__(

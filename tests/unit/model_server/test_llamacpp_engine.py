@@ -1,4 +1,4 @@
-"""llama.cpp engine in process on Gemma 3 270M: batching and prefix caching are exact.
+"""llama.cpp engine in process on Gemma 3 270M: batching (below 8 sequences) and prefix caching are exact.
 
 One thread: the shared 2-core machines make llama.cpp's spinning threadpool crawl when a
 second thread competes with other processes, and these tests check values, not speed.
@@ -68,6 +68,21 @@ async def test_info_reports_batch_size(engine: LlamaCppEngine) -> None:
 async def test_batched_greedy_equals_each_sequence_alone(engine: LlamaCppEngine) -> None:
     alone = [await _generate(engine, p) for p in PROMPTS]
     together = await asyncio.gather(*[_generate(engine, p) for p in PROMPTS])
+    assert list(together) == alone
+
+
+async def test_seven_sequences_together_match_alone_to_the_last_bit(engine: LlamaCppEngine) -> None:
+    # 7 is the largest decode call that keeps llama.cpp's row-by-row kernel (from 8 rows a GEMM
+    # kernel rounds differently: bench/batch_exactness.py), so log-probabilities match exactly.
+    prompts = [*PROMPTS, "제주도는 한국에서 가장 큰 섬으로", "세종대왕은 조선의 네 번째 임금으로"]
+    assert len(prompts) == 7
+
+    async def steps(prompt: str) -> list[tuple[int, float]]:
+        ids = engine.tokenize(prompt, add_special=True)
+        return [(s.token_id, s.logprob) async for s in engine.generate(ids, GREEDY, seed=0)]
+
+    alone = [await steps(p) for p in prompts]
+    together = await asyncio.gather(*[steps(p) for p in prompts])
     assert list(together) == alone
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -318,6 +319,30 @@ def test_sequences_on_different_adapters_never_share_a_decode_call() -> None:
     for call, adapter in zip(ctx.calls, ctx.call_adapters, strict=True):
         assert {by_slot_adapter[slot] for slot, _ in call} == {adapter}
     assert any(len(call) == 2 for call in ctx.calls)  # each adapter's pair still batches
+
+
+def test_two_adapters_in_use_cost_one_switch_per_step() -> None:
+    # Each switch makes llama.cpp re-reserve its graphs: a step starts under the adapter the
+    # previous one ended with, so decoding two adapters alternates their order. And each
+    # adapter's sequences sit on consecutive ids: llama.cpp runs a call over ids with gaps as
+    # one pass over the weights per run of consecutive ids.
+    ctx = FakeContext()
+    runner = _runner(ctx)
+    seqs = [_seq([1, 2, i], max_tokens=8, adapter=a) for i, a in enumerate(["", "nq", "", "nq"])]
+    for seq in seqs:
+        runner.submit(seq)
+    while any(len(s.generated) < 2 for s in seqs):  # past every prefill
+        runner.step()
+    start, steps = len(ctx.call_adapters), 4
+    for _ in range(steps):
+        runner.step()
+    adapters = ctx.call_adapters[start - 1 :]
+    switches = sum(a != b for a, b in pairwise(adapters))
+    assert len(adapters) - 1 == 2 * steps and switches == steps
+    decode_calls = [sorted(slot for slot, _ in call) for call in ctx.calls[start:] if len(call) > 1]
+    assert decode_calls and all(ids == list(range(ids[0], ids[0] + len(ids))) for ids in decode_calls)
+    _drain(runner)
+    assert all(s.generated == _alone(s.prompt, 8, s.adapter) for s in seqs)  # order changes no output
 
 
 def test_adapter_changes_output_and_base_is_unchanged_by_it() -> None:

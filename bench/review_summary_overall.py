@@ -58,7 +58,16 @@ def templates(join: realiser.Joiner) -> dict[str, Callable[[realiser.Phrase], st
         "plain (좋다)": lambda p: realiser.statement(p, join),
         "reported (좋다는 평이다)": lambda p: realiser.conjugate(p, 2, join) + " 평이다",
         "opinion (좋다는 의견이다)": lambda p: realiser.conjugate(p, 2, join) + " 의견이다",
+        "subject (이것은 좋다)": lambda p: _subject("이것은", p, join),
+        "adverb (전체적으로 좋다)": lambda p: _subject("전체적으로", p, join),
+        "movie subject (이 영화는 좋다; NSMC only)": lambda p: _subject("이 영화는", p, join),
     }
+
+
+def _subject(words: str, phrase: realiser.Phrase, join: realiser.Joiner) -> str:
+    """A subject-less statement with `words` in front; a named aspect's stays as it is."""
+    statement = realiser.statement(phrase, join)
+    return statement if phrase.aspect else f"{words} {statement}"
 
 
 def _phrase(unit: OpinionUnit, plain: bool) -> realiser.Phrase:
@@ -85,7 +94,11 @@ async def main_async(args: argparse.Namespace) -> None:
         "a named aspect, the unit's own wording": ([u for u in all_units if u.aspect != OVERALL], False),
     }
     for name, write in templates(panel._join).items():
+        if args.templates and not any(t in name for t in args.templates):
+            continue
         for kind, (units, plain) in kinds.items():
+            if args.whole_only and units and units[0].aspect != OVERALL:
+                continue
             rows = [(u, write(_phrase(u, plain))) for u in units]
             scores = scorer.score([(by_id[u.review_id].text[:200], h) for u, h in rows])
             agree = [s.entailment for (u, _), s in zip(rows, scores, strict=True) if _agrees(u, by_id)]
@@ -126,6 +139,8 @@ def main() -> None:
     )
     parser.add_argument("--reviews", type=int, default=3000, help="held-apart reviews read")
     parser.add_argument("--skip", type=int, default=50, help="each movie's first reviews left out")
+    parser.add_argument("--templates", nargs="*", default=[], help="only hypothesis writings naming these")
+    parser.add_argument("--whole-only", action="store_true", help="only statements about the whole")
     asyncio.run(main_async(parser.parse_args()))
 
 

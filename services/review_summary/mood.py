@@ -3,7 +3,8 @@
 Wishes (좋겠다), guesses (재밌겠다, 재밌을 것 같다, 좋을 듯),
 counterfactuals (좋았을 텐데), conditions (예쁘면, 좋다면), reported
 speech (좋다고 해서 샀는데, 재밌다는 사람들, 아까웠다면서) and questions
-(재밌나?, 더 말이 필요한가?) do not: "이거 재미있다고 하는 사람들" is a
+(재밌나?, 더 말이 필요한가?) do not, nor does a clause describing a noun that
+is itself only supposed ("임팩트가 있는 스토리였다면"): "이거 재미있다고 하는 사람들" is a
 complaint, and "2편은 안 만드는 게 더 좋았을 텐데" praises nothing. Read
 off the Kiwi morphemes right after the predicate.
 """
@@ -54,7 +55,7 @@ def asserted(tokens: Sequence[Token], end: int) -> bool:
     quotes or asks; True otherwise."""
     j, past = end + 1, False
     while j < len(tokens) and _tag(tokens[j]) == "EP":
-        if tokens[j].form == "겠":
+        if tokens[j].form in ("겠", "겟"):  # 겟: the common misspelling
             return False
         past, j = True, j + 1
     if j >= len(tokens):
@@ -70,5 +71,13 @@ def asserted(tokens: Sequence[Token], end: int) -> bool:
         return False  # 예쁘면 좋겠어요
     if tag == "EF" and ending.form in _QUESTION_ENDINGS:
         return False
+    if tag == "ETM" and _described_noun(tokens, j):
+        return asserted(tokens, j + 2)  # 있는 스토리였다면: the mood of "(noun)이다"
     asks = j + 1 < len(tokens) and tokens[j + 1].form.startswith("?")
     return not (tag in ("EC", "EF") and asks)
+
+
+def _described_noun(tokens: Sequence[Token], j: int) -> bool:
+    """tokens[j] ends a clause describing a noun that a copula then predicates ("재밌는
+    영화였다면", "좋은 영화라고"): the clause says only what that copula asserts."""
+    return j + 2 < len(tokens) and _tag(tokens[j + 1]).startswith("NN") and _tag(tokens[j + 2]) == "VCP"

@@ -101,11 +101,13 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
         return t.form, ((t.form, "VV"),), i  # 냄새가 나다; a unit only with a fault or merit noun
     if tag == "VV" and t.form in lexicon.POLAR and t.form != "못하":
         return t.form, idioms.SAID.get(t.form, ((t.form, "VV"),)), i
-    if tag in ("XR", "NNG", "MAG") and nxt is not None and nxt_tag in ("XSA", "XSV"):
+    if tag in ("XR", "NNG", "MAG", "NNB") and nxt is not None and nxt_tag in ("XSA", "XSV"):
         stem = t.form + nxt.form
         known = stem in lexicon.POLAR or t.form in lexicon.POLAR
-        if nxt_tag == "XSA" or known:
+        if (nxt_tag == "XSA" and tag != "NNB") or known:  # 뻔/NNB 하/XSA; not 듯하다
             return stem, ((t.form, tag), (nxt.form, nxt_tag)), i + 1
+    if _bare_root(tokens, i):  # "완전 지루", "은근 흥미진진": 하다 left out
+        return t.form + "하", ((t.form, "XR"), ("하", "XSA")), i
     if tag == "NNG" and nxt_tag == "XSN" and nxt is not None and t.form + nxt.form in lexicon.POLAR:
         return _adjectival_noun(tokens, i)
     if tag in ("NNG", "MAG") and t.form in lexicon.EVALUATIVE_NOUNS:
@@ -115,6 +117,20 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
         if glued in lexicon.EVALUATIVE_NOUNS:
             return _evaluative_noun(tokens, i + 1, glued, ((glued, "NNG"),))
     return None
+
+
+def _bare_root(tokens: Sequence[Token], i: int) -> bool:
+    """tokens[i] is an adjective root written without its 하다 ("완전 지루", "스토리 흥미진진"):
+    Kiwi reads it as a root (XR), or as a noun when it ends the sentence ("지루")."""
+    t, tag = tokens[i], _tag(tokens[i])
+    if t.form + "하" not in lexicon.POLAR or t.form in lexicon.POLAR:
+        return False
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is not None and _tag(nxt) in ("XSA", "XSV"):
+        return False
+    ends = nxt is None or _tag(nxt) in ("SF", "SE", "SW", "SS", "SP")
+    before_noun = nxt is not None and _tag(nxt) in _NOUN  # "담백 영화": whose aspect is unclear
+    return (tag == "XR" and not before_noun) or (tag == "NNG" and ends)
 
 
 def _done_badly(tokens: Sequence[Token], i: int) -> int:
@@ -318,10 +334,16 @@ def _noun_phrase(tokens: Sequence[Token], k: int) -> tuple[str, int]:
     the whole), and the index of its last noun (k - 1 when no noun starts there)."""
     clause = _Clause()
     end = k - 1
-    while end + 1 < len(tokens) and _tag(tokens[end + 1]) in _NOUN:
+    while end + 1 < len(tokens) and _tag(tokens[end + 1]) in _NOUN and not _root_of_verb(tokens, end + 1):
         end += 1
         clause.noun(tokens[end])
     return clause.name(), end
+
+
+def _root_of_verb(tokens: Sequence[Token], i: int) -> bool:
+    """The noun at tokens[i] is the root of a 하다 verb ("빠른 배송 감사합니다": 감사 is
+    감사하다's, not part of what 빠른 modifies)."""
+    return i > 0 and i + 1 < len(tokens) and _tag(tokens[i + 1]) in ("XSA", "XSV")
 
 
 def _about_whole(tokens: Sequence[Token], i: int, stem: str) -> bool:

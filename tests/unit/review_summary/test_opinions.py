@@ -86,6 +86,20 @@ CASES = [
     ("2편은 안 만드는 게 더 좋았을 텐데", 1, set()),
     ("재밌겠다", 5, set()),
     ("디자인이 예쁘면 좋겠어요", 5, set()),
+    ("다른 분들도 알았으면 좋겟습니다", 5, set()),  # 겟: the common misspelling of 겠
+    # a clause describing a noun the sentence only supposes ("...스토리였다면")
+    ("임팩트가 있는 스토리였다면 좋았을텐데 심심하다", 3, {(OVERALL, "심심하", -1)}),
+    ("재밌는 영화라고 해서 봤는데 지루하다", 2, {(OVERALL, "지루하", -1)}),
+    ("재밌는 영화였어요", 5, {(OVERALL, "재밌", 1)}),
+    # an adjective root written without its 하다, and 뻔하다 as Kiwi splits it (뻔/NNB 하/XSA)
+    ("완전 지루", 1, {(OVERALL, "지루하", -1)}),
+    ("지루.", 2, {(OVERALL, "지루하", -1)}),
+    ("은근 흥미진진 ㅋㅋㅋㅋ", 4, {(OVERALL, "흥미진진하", 1)}),
+    ("일본풍 잔잔 담백 영화.", 3, set()),  # a bare root before a noun: its aspect is unclear
+    ("뻔한 스토리에 감동도 반감된다.", 1, {("스토리", "뻔하", -1)}),
+    ("좋을 듯하다", 4, set()),
+    # the root of a 하다 verb is not part of the noun an adjective modifies
+    ("빠른 배송 감사합니다", 5, {("배송", "빠르", 1), ("배송", "감사하", 1)}),
     # nor is what others said, nor a question
     ("이거 재미있다고 하는 사람들 뭐지", 1, set()),
     ("200원도 아까웠다면서 10점 주는 사람", 1, set()),

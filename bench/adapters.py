@@ -27,7 +27,7 @@ import grpc
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.model_server import MAX_TOKENS, SEED, TEMPERATURE, TOP_P, prompt  # noqa: E402
+from bench.model_server_common import MAX_TOKENS, SEED, TEMPERATURE, TOP_P, prompt  # noqa: E402
 from searchlm.model.v1 import model_service_pb2 as pb  # noqa: E402
 from searchlm.model.v1 import model_service_pb2_grpc as pb_grpc  # noqa: E402
 from tests.integration.harness import start_server  # noqa: E402

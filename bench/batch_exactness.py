@@ -29,13 +29,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import model_server_common  # noqa: E402
 from model_server.engines.llamacpp import LlamaCppEngine  # noqa: E402
 from model_server.engines.llamacpp_context import LlamaContext  # noqa: E402
 from model_server.types import SamplingParams  # noqa: E402
 from searchlm.files import packaged_gguf  # noqa: E402
 
-TOPICS = ["한글", "서울", "김치", "태권도", "한강", "경복궁", "부산", "제주도"]
-TOPICS += ["불고기", "한라산", "독도", "세종대왕", "비빔밥", "설악산", "인천", "대구"]
+TOPICS = [*model_server_common.TOPICS, "불고기", "한라산", "독도", "세종대왕"]
+TOPICS += ["비빔밥", "설악산", "인천", "대구"]
 TEXT = (
     "다음은 백과사전 설명이다. 한글은 조선의 세종대왕이 만든 문자로, "
     "서울과 부산과 제주도에는 많은 사람들이 산다. "

@@ -25,16 +25,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
@@ -42,8 +36,18 @@ import grpc
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import llama_server  # noqa: E402
 from bench.decode_ceiling import decode_ceiling, report_ceiling  # noqa: E402
+from bench.model_server_common import (  # noqa: E402
+    MAX_TOKENS,
+    SEED,
+    TEMPERATURE,
+    TOP_P,
+    Run,
+    few_shot,
+    progress,
+    prompt,
+)
+from bench.model_server_peers import cpp_peer, peer  # noqa: E402
 from model_server.engines import load_engine_class  # noqa: E402
 from model_server.settings import ModelServerSettings  # noqa: E402
 from model_server.types import SamplingParams  # noqa: E402
@@ -51,47 +55,9 @@ from searchlm.model.v1 import model_service_pb2 as pb  # noqa: E402
 from searchlm.model.v1 import model_service_pb2_grpc as pb_grpc  # noqa: E402
 from tests.integration.harness import start_server  # noqa: E402
 
-MAX_TOKENS = 64
-# Sampling of every measured request, ours and the peers' (`--top-k` sets TOP_K for the run).
-TEMPERATURE, TOP_P, SEED = 0.8, 0.95, 1
+# `--top-k` sets TOP_K for the run (ours and the peers').
 TOP_K = 0
 PREFIX = "SEARCHLM_MODEL_SERVER_"
-TOPICS = ["한글", "서울", "김치", "태권도", "한강", "경복궁", "부산", "제주도"]
-
-
-def prompt(i: int) -> str:
-    """A short Korean prompt; varied so requests are not identical."""
-    return f"다음은 {TOPICS[i % len(TOPICS)]}에 대한 백과사전 설명이다.\n\n{TOPICS[i % len(TOPICS)]}은(는)"
-
-
-def few_shot(variant: int, question: str) -> str:
-    """A 400+-token few-shot prompt; `variant` changes its first line, hence its whole KV."""
-    shots = "".join(
-        f"질문: {topic}에 대해 한 문장으로 설명하시오.\n"
-        f"답: {topic}은(는) 한국의 대표적인 문화 유산 가운데 하나로, "
-        f"많은 사람들이 {topic}을(를) 보러 해마다 찾아온다.\n\n"
-        for topic in TOPICS
-    )
-    return f"[예시 묶음 {variant}] 다음은 백과사전 질의응답 예시이다.\n\n{shots}질문: {question}\n답:"
-
-
-@dataclass
-class Run:
-    """Figures of one measured configuration."""
-
-    name: str
-    concurrency: int
-    tokens: int
-    seconds: float
-    ttfts: list[float]
-
-    @property
-    def tok_s(self) -> float:
-        return self.tokens / self.seconds
-
-    def pct(self, q: float) -> float:
-        ordered = sorted(self.ttfts)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
 def _sampling() -> SamplingParams:
@@ -190,106 +156,6 @@ async def _ttft(stub: pb_grpc.ModelServiceStub, text: str) -> tuple[float, int]:
     return ttft, prompt_tokens
 
 
-def peer(model_path: str, threads: int, concurrency: int, requests: int) -> Run:
-    """llama-cpp-python's own OpenAI server on the same GGUF, same prompts and sampling."""
-    port = _free_port()
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", model_path, "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--n_ctx", "1024", "--n_threads", str(threads)]
-    command += ["--n_threads_batch", str(threads), "--verbose", "False"]
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())
-        try:
-            _wait_http(f"http://127.0.0.1:{port}/v1/models", process)
-            return asyncio.run(_peer_load(port, concurrency, requests))
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-
-
-async def _peer_load(port: int, concurrency: int, requests: int) -> Run:
-    await asyncio.to_thread(_peer_one, port, 0)  # warm-up
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(requests):
-        queue.put_nowait(i)
-    tokens: list[int] = []
-
-    async def worker() -> None:
-        while not queue.empty():
-            tokens.append(await asyncio.to_thread(_peer_one, port, queue.get_nowait()))
-
-    start = time.perf_counter()
-    await asyncio.gather(*[worker() for _ in range(concurrency)])
-    seconds = time.perf_counter() - start
-    return Run("llama_cpp.server", concurrency, sum(tokens), seconds, [float("nan")] * len(tokens))
-
-
-def cpp_peer(model_path: str, threads: int, requests: int) -> list[Run]:
-    """llama.cpp's `llama-server -np 16` at concurrency 1, 4 and 16; [] with the reason if unavailable."""
-    sampling = {
-        "max_tokens": MAX_TOKENS,
-        "temperature": TEMPERATURE,
-        "top_p": TOP_P,
-        "top_k": TOP_K,
-        "seed": SEED,
-    }
-    runs = []
-    try:
-        with llama_server.running(
-            model_path, threads=threads, slots=16, context_per_slot=1024, port=_free_port()
-        ) as base:
-            llama_server.complete(base, prompt(0), **sampling)  # warm-up
-            for concurrency in (1, 4, 16):
-                count = requests if concurrency == 1 else max(requests, 2 * concurrency)
-                replies, seconds = asyncio.run(
-                    llama_server.load(base, [prompt(i) for i in range(count)], concurrency, **sampling)
-                )
-                tokens = sum(r.tokens for r in replies)
-                runs.append(
-                    Run("llama-server -np 16", concurrency, tokens, seconds, [r.ttft for r in replies])
-                )
-                _progress(runs[-1])
-    except llama_server.PeerUnavailableError as exc:
-        print(f"\nllama-server peer skipped: {exc}", flush=True)
-    return runs
-
-
-def _peer_one(port: int, i: int) -> int:
-    body = {
-        "prompt": prompt(i),
-        "max_tokens": MAX_TOKENS,
-        "temperature": TEMPERATURE,
-        "top_p": TOP_P,
-        "top_k": TOP_K,
-        "seed": SEED,
-    }
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/v1/completions",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=600) as reply:
-        return int(json.load(reply)["usage"]["completion_tokens"])
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_http(url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("llama_cpp.server exited; pip install 'llama-cpp-python[server]'")
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"llama_cpp.server not up after {timeout} s")
-
-
 def _env(settings: ModelServerSettings) -> dict[str, str]:
     fields = (
         "engine",
@@ -331,13 +197,13 @@ def bench_engine(
         The runs, and the raw batch-16 decode ceiling in tokens/s (nan for transformers).
     """
     runs = [asyncio.run(direct(settings, requests))]
-    _progress(runs[-1])
+    progress(runs[-1])
     server = start_server("model_server", PREFIX, {**_env(settings), f"{PREFIX}JSON_LOGS": "false"})
     try:
         for concurrency in (1, 4, 16):
             count = requests if concurrency == 1 else max(requests, 2 * concurrency)
             runs.append(asyncio.run(served(server.target, concurrency, count)))
-            _progress(runs[-1])
+            progress(runs[-1])
         if settings.engine == "llamacpp":
             report_prefix(*asyncio.run(prefix_ttft(server.target, variants=4)))
         if rounds:
@@ -348,10 +214,10 @@ def bench_engine(
     if settings.engine == "llamacpp":
         path = settings.model_path or str(_packaged_gguf())
         if "llama-server" in peers:
-            runs += cpp_peer(path, settings.threads, requests)
+            runs += cpp_peer(path, settings.threads, requests, TOP_K)
         if "llama_cpp.server" in peers:
-            runs.append(peer(path, settings.threads, 16, max(requests, 32)))
-            _progress(runs[-1])
+            runs.append(peer(path, settings.threads, 16, max(requests, 32), TOP_K))
+            progress(runs[-1])
         single, ceiling = decode_ceiling(settings)
         report_ceiling(single, ceiling)
     return runs, ceiling
@@ -369,14 +235,6 @@ def report_prefix(cold: list[float], cached: list[float], tokens: int) -> None:
     print(
         f"\nprefix cache, {tokens}-token few-shot prompts: TTFT cold {cold_ms:.0f} ms, cached prefix "
         f"{cached_ms:.0f} ms = {100 * cached_ms / cold_ms:.0f} % of cold (target <= 30 %)",
-        flush=True,
-    )
-
-
-def _progress(run: Run) -> None:
-    print(
-        f"  measured {run.name} c={run.concurrency}: {run.tok_s:.1f} tok/s over {run.seconds:.1f} s",
-        file=sys.stderr,
         flush=True,
     )
 

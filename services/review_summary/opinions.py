@@ -66,6 +66,8 @@ class OpinionUnit:
 
 _NOUN = ("NNG", "NNP", "SL")
 _CLAUSE_BREAK = frozenset({"EC", "EF", "SF", "SP", "SE", "SS", "SW", "SO", "SH"})
+# Tags after which a nominalised predicate ends its sentence (punctuation, symbols, emoji).
+_SENTENCE_END = frozenset({"SF", "SP", "SE", "SS", "SW", "SO", "W_EMOJI"})
 _NEGATORS = idioms.NEGATORS
 # Adverbs that move the opinion to something else: "차라리 1편이 더 재밌다".
 _ELSEWHERE = frozenset({"차라리"})
@@ -110,6 +112,10 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
         return t.form + "하", ((t.form, "XR"), ("하", "XSA")), i
     if tag == "NNG" and nxt_tag == "XSN" and nxt is not None and t.form + nxt.form in lexicon.POLAR:
         return _adjectival_noun(tokens, i)
+    if tag == "IC" and t.form in lexicon.EVALUATIVE_NOUNS:  # Kiwi reads 강추 as an interjection
+        if nxt is not None and nxt.form == "하" and nxt_tag == "VV":  # 강추해요
+            return t.form, ((t.form, "NNG"), ("하", "XSV")), i + 1
+        return _evaluative_noun(tokens, i, t.form, ((t.form, "NNG"),))
     if tag in ("NNG", "MAG") and t.form in lexicon.EVALUATIVE_NOUNS:
         return _evaluative_noun(tokens, i, t.form, ((t.form, tag),))
     if tag == "NNG" and nxt_tag == "NNG" and nxt is not None and nxt.start == t.start + t.len:
@@ -369,13 +375,25 @@ def _affix_of_noun(tokens: Sequence[Token], i: int, clause: _Clause) -> bool:
 
 def _glued_noun(tokens: Sequence[Token], i: int) -> bool:
     """Two morphemes that make one noun: a nominalised verb (끊기+ㅁ = 끊김), or an interjection
-    Kiwi split off a noun written together with it ("음질도" read as 음/IC 질/NNG)."""
+    Kiwi split off a noun written together with it ("음질도" read as 음/IC 질/NNG).
+
+    A nominalised predicate that ends its sentence is the clipped "-음" style of reviews, a
+    predicate, not a noun: Kiwi reads "배송 빠름." and "재미있음." as 빠르/VA ᆷ/ETN before the
+    full stop (and as an ending, EF, without it), while "끊김이", "끊김 없음" and "끊김 현상"
+    go on as nouns."""
     if i + 1 >= len(tokens):
         return False
     t, nxt = tokens[i], tokens[i + 1]
     if _tag(nxt) == "ETN":
-        return _tag(t) in ("VV", "VA") and idioms.light_verb_end(tokens, i) == i
+        glued = _tag(t) in ("VV", "VA") and idioms.light_verb_end(tokens, i) == i
+        return glued and not _ends_sentence(tokens, i + 2)
     return _tag(t) == "IC" and _tag(nxt) == "NNG" and t.start + t.len == nxt.start
+
+
+def _ends_sentence(tokens: Sequence[Token], k: int) -> bool:
+    """Nothing but punctuation or symbols (ㅋㅋ, emoticons) follows before tokens[k] or the end:
+    what came before ends a sentence."""
+    return k >= len(tokens) or _tag(tokens[k]) in _SENTENCE_END
 
 
 def _continues_noun(tokens: Sequence[Token], i: int) -> bool:

@@ -26,12 +26,17 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
     return logits - logsumexp(logits)
 
 
-def logsumexp(values: np.ndarray) -> float:
-    """log(sum(exp(values))) in one exp pass and no second full-size array."""
-    top = float(np.max(values))
+def logsumexp(values: np.ndarray, top: float | None = None) -> float:
+    """log(sum(exp(values))) in one exp pass and no second full-size array; `top` is
+    values.max() when the caller has it.
+
+    The sum is numpy's pairwise float32 sum (relative error about 1e-6 over 262k terms, all
+    positive), twice as fast as a float64 one.
+    """
+    top = float(np.max(values)) if top is None else top
     scratch = np.subtract(values, top, dtype=np.float32)
     np.exp(scratch, out=scratch)
-    return top + float(np.log(scratch.sum(dtype=np.float64)))
+    return top + float(np.log(scratch.sum()))
 
 
 def apply_repetition_penalty(logits: np.ndarray, seen: Iterable[int], penalty: float) -> None:
@@ -45,8 +50,9 @@ def apply_repetition_penalty(logits: np.ndarray, seen: Iterable[int], penalty: f
     logits[ids] = np.where(values > 0, values / penalty, values * penalty)
 
 
-def top_k_pool(scores: np.ndarray, top_k: int) -> np.ndarray | None:
-    """Indices of the top_k highest scores; None means the whole vocabulary.
+def top_k_pool(scores: np.ndarray, top_k: int, top: float | None = None) -> np.ndarray | None:
+    """Indices of the top_k highest scores; None means the whole vocabulary. `top` is
+    scores.max() when the caller has it.
 
     Exact without partitioning the whole vocabulary (3.5 ms for 262k logits): once a window
     below the maximum holds at least k logits, the k-th largest lies in it, so the k best are
@@ -54,7 +60,7 @@ def top_k_pool(scores: np.ndarray, top_k: int) -> np.ndarray | None:
     """
     if top_k <= 0 or top_k >= scores.size:
         return None
-    top = float(scores.max())
+    top = float(scores.max()) if top is None else top
     for window in _TOP_K_WINDOWS:
         idx = np.flatnonzero(scores >= top - window)
         if idx.size >= top_k:
@@ -62,8 +68,11 @@ def top_k_pool(scores: np.ndarray, top_k: int) -> np.ndarray | None:
     return np.argpartition(scores, -top_k)[-top_k:]
 
 
-def nucleus(scores: np.ndarray, pool: np.ndarray | None, top_p: float, norm: float) -> np.ndarray:
-    """The smallest set of tokens (within `pool`, None: all) whose probability reaches top_p.
+def nucleus(
+    scores: np.ndarray, pool: np.ndarray | None, top_p: float, norm: float, top: float | None = None
+) -> np.ndarray:
+    """The smallest set of tokens (within `pool`, None: all) whose probability reaches top_p;
+    `top` is scores.max() when the caller has it.
 
     `scores - norm` are the log-probabilities. Exact without sorting the vocabulary: the
     tokens above any floor are a prefix of the sorted order, so once they hold top_p the
@@ -76,8 +85,9 @@ def nucleus(scores: np.ndarray, pool: np.ndarray | None, top_p: float, norm: flo
         return np.arange(scores.size) if pool is None else pool
     values = scores[pool] if pool is not None else scores
     exact = norm + math.log((1.0 - top_p) / values.size) - 1e-3  # margin for float32 rounding
+    top = float(values.max()) if top is None or pool is not None else top
     chosen = None
-    for floor in (max(float(values.max()) - _NUCLEUS_WINDOW, exact), exact):
+    for floor in (max(top - _NUCLEUS_WINDOW, exact), exact):
         chosen = _sorted_prefix(values, np.flatnonzero(values >= floor), top_p, norm)
         if chosen is not None:
             break
@@ -138,11 +148,13 @@ class Sampler:
         p = self._params
         if p.greedy:
             token = int(np.argmax(work))
-            return token, float(work[token]) - logsumexp(work)
+            top = float(work[token])
+            return token, top - logsumexp(work, top)
         scaled = np.multiply(work, np.float32(1.0 / p.temperature), dtype=np.float32)
-        norm = logsumexp(scaled)
-        pool = top_k_pool(scaled, p.top_k)
-        candidates = nucleus(scaled, pool, p.top_p, norm)
+        top = float(scaled.max())
+        norm = logsumexp(scaled, top)
+        pool = top_k_pool(scaled, p.top_k, top)
+        candidates = nucleus(scaled, pool, p.top_p, norm, top)
         logprobs = scaled[candidates] - norm
         weights = np.exp(logprobs - logprobs.max())
         choice = int(self._rng.choice(candidates.size, p=weights / weights.sum()))

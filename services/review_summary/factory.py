@@ -18,6 +18,7 @@ from services.review_summary.faithfulness import FaithfulnessSettings
 from services.review_summary.generation import CandidateGenerator, GenerationSettings
 from services.review_summary.panel import OpinionPanel, PanelSettings
 from services.review_summary.pipeline import PipelineSettings, ReviewSummaryPipeline
+from services.review_summary.rephrase import Rephraser, RephraseSettings
 from services.review_summary.settings import ReviewSummarySettings
 from services.review_summary.store import ReviewStore
 
@@ -61,6 +62,20 @@ def build_panel(
     )
 
 
+def build_rephraser(settings: ReviewSummarySettings, client: LmClient) -> Rephraser | None:
+    """The LM's rephrasing of the panel's summary (None when off or the panel is)."""
+    if settings.rephrase == "off" or not settings.opinion_panel:
+        return None
+    return Rephraser(
+        client=client,
+        settings=RephraseSettings(
+            mode=settings.rephrase,
+            adapter=settings.rephrase_adapter,
+            candidates=settings.rephrase_candidates,
+        ),
+    )
+
+
 def build_pipeline(
     settings: ReviewSummarySettings, client: LmClient, loop: asyncio.AbstractEventLoop
 ) -> ReviewSummaryPipeline:
@@ -84,6 +99,7 @@ def build_pipeline(
         splitter=splitter,
         embedder=embedder,
         panel=build_panel(settings, checker, embedder),
+        rephraser=build_rephraser(settings, client),
         store=ReviewStore.load(settings.store_path),
         cleaning=CleaningSettings(
             max_reviews=settings.review_limit,

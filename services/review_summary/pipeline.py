@@ -1,5 +1,6 @@
 """ReviewSummaryPipeline: clean -> select -> opinion panel (units, groups, NLI support) ->
-the realiser's summary of the served statements; with no served statement, the LM path:
+the realiser's summary of the served statements (which the LM may rephrase, gated: see
+`rephrase`); with no served statement, the LM path:
 generate candidates -> NLI gate -> choose, regenerate (bounded) or fall back to the most
 representative review sentence (flagged)."""
 
@@ -29,6 +30,7 @@ from services.review_summary.prompt import (
     echoes_payload,
     quoted_spans,
 )
+from services.review_summary.rephrase import Rephraser
 from services.review_summary.selection import select
 from services.review_summary.store import ReviewStore
 from services.review_summary.types import (
@@ -101,6 +103,7 @@ class ReviewSummaryPipeline:
         cleaning: Cleaning limits.
         settings: Defaults and budgets.
         panel: The opinion panel (None: summaries from the LM path only).
+        rephraser: The LM's rephrasing of the panel's summary (None: the realiser's sentence).
     """
 
     def __init__(
@@ -114,8 +117,10 @@ class ReviewSummaryPipeline:
         cleaning: CleaningSettings,
         settings: PipelineSettings,
         panel: OpinionPanel | None = None,
+        rephraser: Rephraser | None = None,
     ) -> None:
         self._panel = panel
+        self._rephraser = rephraser
         self._generator = generator
         self._checker = checker
         self._splitter = splitter
@@ -153,6 +158,7 @@ class ReviewSummaryPipeline:
         panel = await self._opinions(cleaned.reviews, used, style, max_chars, deadline)
         if panel is not None and panel.summary:
             outcome = _Outcome(best=_panel_check(panel), flags=["opinion_summary"])
+            await self._rephrase(outcome, panel, used, max_chars, deadline)
         else:
             outcome = await self._generate(used, style, max_chars, deadline)
         if outcome.best is None:
@@ -177,6 +183,29 @@ class ReviewSummaryPipeline:
         except (TimeoutError, SearchlmError) as exc:
             _log.warning("opinion panel not built: %s", type(exc).__name__)
             return None
+
+    async def _rephrase(
+        self, outcome: _Outcome, panel: Panel, used: Sequence[Review], max_chars: int, deadline: float
+    ) -> None:
+        """Serves the LM's rephrasing of the panel's summary instead of the realiser's sentence
+        when one names every aspect said and passes the NLI gate; flags why not otherwise."""
+        if self._rephraser is None:
+            return
+        said = {c.claim for c in panel.claims}
+        opinions = [o for o in panel.aspects if o.statement in said]
+        budget_end = deadline - self._settings.nli_reserve_seconds
+        got = await self._rephraser.rephrase(opinions, len(used), max_chars=max_chars, deadline=budget_end)
+        if got is None:
+            return
+        outcome.model = got.model
+        checks = await self._check(got.texts, used, deadline) if got.texts else []
+        outcome.checked += len(checks or [])
+        passing = [c for c in checks or [] if c.passed]
+        if passing:
+            outcome.best = max(passing, key=lambda c: c.score)
+            outcome.flags.append("lm_rephrased")
+        else:
+            outcome.flags.append(got.flag or "rephrase_rejected")
 
     def _options(self, request: SummaryRequest) -> tuple[PromptStyle, int]:
         """The prompt style and length limit after defaults (validated by `validate_request`)."""

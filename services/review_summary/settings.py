@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic_settings import SettingsConfigDict
 
 from searchlm.lm.settings import LmClientSettings
@@ -92,3 +94,11 @@ class ReviewSummarySettings(ServerSettings, LmClientSettings):
     synonyms such as 배송 = 택배 merge whatever the cosine)."""
     embed_cache_items: int = 50_000
     """Review and aspect vectors kept across requests (a stored product is embedded once)."""
+    rephrase: Literal["off", "auto", "lm"] = "auto"
+    """The LM's rephrasing of the panel's summary, served only when it passes the NLI gate and
+    names every aspect said: off; auto (only when the model server lists `rephrase_adapter`);
+    lm (the served model itself: a capable model behind the model server)."""
+    rephrase_adapter: str = "review-statements"
+    """The LoRA adapter `auto` rephrases under (none ships: auto serves the realiser's sentence)."""
+    rephrase_candidates: int = 2
+    """Rephrasings asked for per summary (the best one that passes is served)."""

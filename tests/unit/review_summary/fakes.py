@@ -33,6 +33,7 @@ class FakeLm:
         self.prompts: list[str] = []
         self.samplings: list[LmSampling] = []
         self.fail, self.delay, self.obey = fail, delay, obey_injections
+        self.served_adapters: tuple[str, ...] = ()
 
     async def generate(self, prompt: str, sampling: LmSampling | None = None) -> LmResult:
         self.prompts.append(prompt)
@@ -61,7 +62,7 @@ class FakeLm:
         return len(text)
 
     async def adapters(self) -> tuple[str, ...]:
-        return ()
+        return self.served_adapters
 
 
 class KeywordScorer:

@@ -160,9 +160,10 @@ class Rephraser:
             return ""
         if self._served is None:
             try:
-                self._served = s.adapter in await self._client.adapters()
+                listed = await asyncio.wait_for(self._client.adapters(), timeout=s.timeout_seconds)
             except tuple(LM_FAILURES):
                 return None  # asked again next time
+            self._served = s.adapter in listed
         return s.adapter if self._served else None
 
     async def rephrase(

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import pytest
 
 from searchlm import text as korean
+from searchlm.errors import UpstreamUnavailableError
 from services.review_summary.aspects import AspectGrouper
 from services.review_summary.checker import FaithfulnessChecker
 from services.review_summary.cleaning import CleaningSettings
@@ -131,3 +132,14 @@ def test_the_lm_down_leaves_the_realisers_sentence_not_degraded() -> None:
     result = _run(FakeLm(fail=True))
     assert result.summary == REALISED and result.passed and not result.degraded
     assert "rephrase_lm_unavailable" in result.flags
+
+
+def test_auto_with_the_lm_down_serves_the_realisers_sentence_at_once() -> None:
+    lm = FakeLm(fail=True)
+
+    async def down() -> tuple[str, ...]:
+        raise UpstreamUnavailableError("model server down")
+
+    lm.adapters = down  # type: ignore[method-assign]
+    result = _run(lm, mode="auto")
+    assert result.summary == REALISED and lm.prompts == [] and not result.degraded

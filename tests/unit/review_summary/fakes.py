@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import zlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 
 import numpy as np
 
@@ -123,7 +123,7 @@ class CueScorer:
     cues, contradicted when it holds one of its counter-cues, else neutral. Records pairs."""
 
     def __init__(
-        self, cues: dict[str, Sequence[str]], counters: dict[str, Sequence[str]] | None = None
+        self, cues: Mapping[str, Sequence[str]], counters: Mapping[str, Sequence[str]] | None = None
     ) -> None:
         self.cues = cues
         self.counters = counters or {}

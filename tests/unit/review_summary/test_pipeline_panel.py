@@ -5,17 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
-from searchlm import text as korean
-from services.review_summary.aspects import AspectGrouper
-from services.review_summary.checker import FaithfulnessChecker
-from services.review_summary.cleaning import CleaningSettings
-from services.review_summary.faithfulness import FaithfulnessSettings
-from services.review_summary.generation import CandidateGenerator, GenerationSettings
-from services.review_summary.panel import OpinionPanel, PanelSettings
-from services.review_summary.pipeline import PipelineSettings, ReviewSummaryPipeline
-from services.review_summary.store import DEMO_STORE, ReviewStore
 from services.review_summary.types import Review, SummaryRequest, SummaryResult
-from tests.unit.review_summary.fakes import CueScorer, FakeLm, HashEmbedder, SimpleSplitter, TableEmbedder
+from tests.unit.review_summary.builders import panel_pipeline
+from tests.unit.review_summary.fakes import CueScorer, FakeLm
 
 REVIEWS = (
     Review("a", "배송이 빨라요. 음질이 좋아요.", 5),
@@ -31,25 +23,7 @@ CUES = {
 
 
 def _run(lm: FakeLm, scorer: CueScorer, request: SummaryRequest) -> SummaryResult:
-    splitter = SimpleSplitter()
-    checker = FaithfulnessChecker(scorer=scorer, splitter=splitter, settings=FaithfulnessSettings())
-    pipeline = ReviewSummaryPipeline(
-        generator=CandidateGenerator(client=lm, settings=GenerationSettings(lm_timeout_seconds=5)),
-        checker=checker,
-        splitter=splitter,
-        embedder=HashEmbedder(),
-        store=ReviewStore.load(DEMO_STORE),
-        cleaning=CleaningSettings(max_reviews=50),
-        settings=PipelineSettings(default_deadline_seconds=20, nli_reserve_seconds=0.5),
-        panel=OpinionPanel(
-            analyzer=korean.tokenize_many,
-            grouper=AspectGrouper(TableEmbedder({})),
-            checker=checker,
-            join=korean.join,
-            settings=PanelSettings(),
-        ),
-    )
-    return asyncio.run(pipeline.run(request))
+    return asyncio.run(panel_pipeline(lm, scorer).run(request))
 
 
 def test_summary_comes_from_verified_statements_without_the_lm() -> None:

@@ -8,15 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from searchlm import text as korean
 from searchlm.errors import UpstreamUnavailableError
-from services.review_summary.aspects import AspectGrouper
-from services.review_summary.checker import FaithfulnessChecker
-from services.review_summary.cleaning import CleaningSettings
-from services.review_summary.faithfulness import FaithfulnessSettings
-from services.review_summary.generation import CandidateGenerator, GenerationSettings
-from services.review_summary.panel import OpinionPanel, PanelSettings
-from services.review_summary.pipeline import PipelineSettings, ReviewSummaryPipeline
 from services.review_summary.rephrase import (
     Rephraser,
     RephraseSettings,
@@ -24,9 +16,9 @@ from services.review_summary.rephrase import (
     names_every_aspect,
     says_twice,
 )
-from services.review_summary.store import DEMO_STORE, ReviewStore
 from services.review_summary.types import AspectOpinion, Review, SummaryRequest, SummaryResult
-from tests.unit.review_summary.fakes import CueScorer, FakeLm, HashEmbedder, SimpleSplitter, TableEmbedder
+from tests.unit.review_summary.builders import panel_pipeline
+from tests.unit.review_summary.fakes import CueScorer, FakeLm
 
 REVIEWS = (
     Review("a", "배송이 빨라요. 음질이 좋아요.", 5),
@@ -47,25 +39,7 @@ CUES: dict[str, Sequence[str]] = {
 
 
 def _run(lm: FakeLm, mode: str = "lm") -> SummaryResult:
-    splitter = SimpleSplitter()
-    checker = FaithfulnessChecker(scorer=CueScorer(CUES), splitter=splitter, settings=FaithfulnessSettings())
-    pipeline = ReviewSummaryPipeline(
-        generator=CandidateGenerator(client=lm, settings=GenerationSettings(lm_timeout_seconds=5)),
-        checker=checker,
-        splitter=splitter,
-        embedder=HashEmbedder(),
-        store=ReviewStore.load(DEMO_STORE),
-        cleaning=CleaningSettings(max_reviews=50),
-        settings=PipelineSettings(default_deadline_seconds=20, nli_reserve_seconds=0.5),
-        panel=OpinionPanel(
-            analyzer=korean.tokenize_many,
-            grouper=AspectGrouper(TableEmbedder({})),
-            checker=checker,
-            join=korean.join,
-            settings=PanelSettings(),
-        ),
-        rephraser=Rephraser(client=lm, settings=RephraseSettings(mode=mode)),
-    )
+    pipeline = panel_pipeline(lm, CueScorer(CUES), Rephraser(client=lm, settings=RephraseSettings(mode=mode)))
     return asyncio.run(pipeline.run(SummaryRequest(reviews=REVIEWS)))
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from searchlm.text import Token
 from searchlm.text import base_tag as _tag
-from services.review_summary import idioms, lexicon, mood
+from services.review_summary import clipped, idioms, lexicon, mood
 from services.review_summary.polarity import lexical_sign, polarity
 from services.review_summary.types import Review
 
@@ -66,8 +66,6 @@ class OpinionUnit:
 
 _NOUN = ("NNG", "NNP", "SL")
 _CLAUSE_BREAK = frozenset({"EC", "EF", "SF", "SP", "SE", "SS", "SW", "SO", "SH"})
-# Tags after which a nominalised predicate ends its sentence (punctuation, symbols, emoji).
-_SENTENCE_END = frozenset({"SF", "SP", "SE", "SS", "SW", "SO", "W_EMOJI"})
 _NEGATORS = idioms.NEGATORS
 # Adverbs that move the opinion to something else: "차라리 1편이 더 재밌다".
 _ELSEWHERE = frozenset({"차라리"})
@@ -112,6 +110,9 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
         return t.form + "하", ((t.form, "XR"), ("하", "XSA")), i
     if tag == "NNG" and nxt_tag == "XSN" and nxt is not None and t.form + nxt.form in lexicon.POLAR:
         return _adjectival_noun(tokens, i)
+    clipped_stem = clipped.nominalised_stem(tokens, i) if tag == "NNG" else None
+    if clipped_stem is not None:  # 빠름/NNG in "배송 빠름 음질 좋음"
+        return clipped_stem, ((clipped_stem, "VA"),), i
     if tag == "IC" and t.form in lexicon.EVALUATIVE_NOUNS:  # Kiwi reads 강추 as an interjection
         if nxt is not None and nxt.form == "하" and nxt_tag == "VV":  # 강추해요
             return t.form, ((t.form, "NNG"), ("하", "XSV")), i + 1
@@ -377,23 +378,15 @@ def _glued_noun(tokens: Sequence[Token], i: int) -> bool:
     """Two morphemes that make one noun: a nominalised verb (끊기+ㅁ = 끊김), or an interjection
     Kiwi split off a noun written together with it ("음질도" read as 음/IC 질/NNG).
 
-    A nominalised predicate that ends its sentence is the clipped "-음" style of reviews, a
-    predicate, not a noun: Kiwi reads "배송 빠름." and "재미있음." as 빠르/VA ᆷ/ETN before the
-    full stop (and as an ending, EF, without it), while "끊김이", "끊김 없음" and "끊김 현상"
-    go on as nouns."""
+    Not the clipped "-음" style of reviews ("배송 빠름.", "가격 저렴함 배송 빠름"), a predicate
+    (`clipped.predicate_before`)."""
     if i + 1 >= len(tokens):
         return False
     t, nxt = tokens[i], tokens[i + 1]
     if _tag(nxt) == "ETN":
         glued = _tag(t) in ("VV", "VA") and idioms.light_verb_end(tokens, i) == i
-        return glued and not _ends_sentence(tokens, i + 2)
+        return glued and not clipped.predicate_before(tokens, i)
     return _tag(t) == "IC" and _tag(nxt) == "NNG" and t.start + t.len == nxt.start
-
-
-def _ends_sentence(tokens: Sequence[Token], k: int) -> bool:
-    """Nothing but punctuation or symbols (ㅋㅋ, emoticons) follows before tokens[k] or the end:
-    what came before ends a sentence."""
-    return k >= len(tokens) or _tag(tokens[k]) in _SENTENCE_END
 
 
 def _continues_noun(tokens: Sequence[Token], i: int) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from searchlm import text as korean
+from services.review_summary.clipped import unclipped
 from services.review_summary.opinions import OVERALL, extract, polarity
 from services.review_summary.types import Review
 
@@ -77,6 +78,12 @@ CASES = [
     ("음질 좋음. 배터리 오래감!", 5, {("음질", "좋", 1), ("배터리", "오래가", 1)}),
     ("끊김 없음.", 5, {("끊김", "없", 1)}),
     ("재미있음을 느꼈다", 5, set()),
+    # ... and run on without punctuation, or read by Kiwi as a noun (빠름/NNG)
+    ("배송 빠름 음질 좋음", 5, {("배송", "빠르", 1), ("음질", "좋", 1)}),
+    ("가격 저렴함 배송 빠름 만족", 5, {("가격", "저렴하", 1), ("배송", "빠르", 1), (OVERALL, "만족", 1)}),
+    ("재질 부드러움~", 5, {("재질", "부드럽", 1)}),
+    ("끊김 현상 있음.", 2, set()),
+    ("이별의 아픔을 느꼈다", 5, set()),
     # Kiwi reads 강추 as an interjection
     ("완전 강추", 5, {(OVERALL, "강추", 1)}),
     ("강추해요", 5, {(OVERALL, "강추", 1)}),
@@ -209,3 +216,18 @@ def test_unlisted_stem_takes_the_rating() -> None:
 )
 def test_polarity_rules(stem: str, aspect: str, negated: bool, rating: int, expected: int) -> None:
     assert polarity(stem, aspect, negated, rating) == expected
+
+
+@pytest.mark.parametrize(
+    ("form", "stem"),
+    [
+        ("빠름", "빠르"),
+        ("좋음", "좋"),
+        ("가벼움", "가볍"),
+        ("부드러움", "부드럽"),
+        ("튼튼함", "튼튼하"),
+        ("배송", "배송"),
+    ],
+)
+def test_clipped_forms_give_back_their_stem(form: str, stem: str) -> None:
+    assert unclipped(form) == stem

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from searchlm.errors import InvalidRequestError
+from searchlm.lm.adapters import AdapterProbe
 from searchlm.lm.types import LmClient, LmSampling
 from services.null_query import hangul
 from services.null_query.korean import related
@@ -66,7 +67,7 @@ class LmStage:
         self._client = client
         self._selector = selector
         self._config = config
-        self._served: bool | None = None  # whether the server lists the adapter; asked once
+        self._adapter = AdapterProbe(client, config.adapter)
 
     def prompt(self, request: RewriteRequest, *, adapter: str = "") -> str:
         """The adapter's zero-shot prompt, or the few-shot prompt for the base model."""
@@ -77,11 +78,7 @@ class LmStage:
 
     async def adapter(self) -> str:
         """The configured adapter if the model server serves it, else "" (asked once)."""
-        if not self._config.adapter:
-            return ""
-        if self._served is None:
-            self._served = self._config.adapter in await self._client.adapters()
-        return self._config.adapter if self._served else ""
+        return self._adapter.name if await self._adapter.served() else ""
 
     async def run(self, request: RewriteRequest, to_score: Sequence[str]) -> LmOutput:
         """Generates rewrites and scores `to_score` concurrently (one prompt, prefix reused)."""
@@ -93,8 +90,7 @@ class LmStage:
                 self._generate(prompt, request.query, adapter), self._score(prompt, top, adapter)
             )
         except InvalidRequestError as exc:
-            if exc.field == "lm.adapter":  # the server was restarted without it: ask again next time
-                self._served = None
+            self._adapter.refused(exc)  # the server was restarted without it: ask again next time
             raise
         return LmOutput(tuple(generated), scored)
 

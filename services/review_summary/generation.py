@@ -23,6 +23,13 @@ LM_FAILURES: dict[type[Exception], str] = {
 }
 
 
+def lm_failure_flag(exc: BaseException, what: str) -> str:
+    """The flag of an LM failure (one of `LM_FAILURES`), logged with what failed."""
+    flag = next(f for kind, f in LM_FAILURES.items() if isinstance(exc, kind))
+    _log.warning("%s failed: %s (%s)", what, type(exc).__name__, flag)
+    return flag
+
+
 @dataclass(frozen=True)
 class RoundFailure:
     """A round that produced no candidates.
@@ -83,6 +90,4 @@ class CandidateGenerator:
         try:
             return await asyncio.wait_for(self._client.generate(prompt, sampling), timeout=budget)
         except tuple(LM_FAILURES) as exc:
-            flag = next(f for kind, f in LM_FAILURES.items() if isinstance(exc, kind))
-            _log.warning("LM round %d failed: %s (%s)", round_index, type(exc).__name__, flag)
-            return RoundFailure(flag)
+            return RoundFailure(lm_failure_flag(exc, f"LM round {round_index}"))

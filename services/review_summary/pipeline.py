@@ -198,9 +198,9 @@ class ReviewSummaryPipeline:
         if got is None:
             return
         outcome.model = got.model
-        checks = await self._check(got.texts, used, deadline) if got.texts else []
-        outcome.checked += len(checks or [])
-        passing = [c for c in checks or [] if c.passed]
+        checks = (await self._check(got.texts, used, deadline) or []) if got.texts else []
+        outcome.checked += len(checks)
+        passing = [c for c in checks if c.passed]
         if passing:
             outcome.best = max(passing, key=lambda c: c.score)
             outcome.flags.append("lm_rephrased")

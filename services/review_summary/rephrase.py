@@ -3,8 +3,8 @@
 When the model server carries a capable model (mode `lm`) or lists the tuned adapter (mode
 `auto`, the default), the LM rewrites the **verified statements** as one sentence: its prompt
 holds the statements and their counts, never a review. A rephrasing is served only when it
-names every aspect the realiser's sentence said, says nothing twice, and passes the same NLI gate as any LM
-summary (`FaithfulnessChecker.check` against the used reviews); otherwise the realiser's
+names every aspect the realiser's sentence said, says nothing twice, and passes the same NLI
+gate as any LM summary (`FaithfulnessChecker.check` against the used reviews); otherwise the realiser's
 sentence stays. Nothing here blocks the summary: no adapter, an LM error or a deadline leaves
 the realiser's sentence, with a flag saying why.
 """
@@ -12,21 +12,19 @@ the realiser's sentence, with a flag saying why.
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from searchlm.errors import InvalidRequestError
+from searchlm.lm.adapters import AdapterProbe
 from searchlm.lm.types import LmClient, LmSampling
 from services.review_summary.aspects import spacing_free
 from services.review_summary.faithfulness import verbatim_key
-from services.review_summary.generation import LM_FAILURES
+from services.review_summary.generation import LM_FAILURES, lm_failure_flag
 from services.review_summary.prompt import PROMPT_STYLES, clean_candidate
 from services.review_summary.types import AspectOpinion
-
-_log = logging.getLogger(__name__)
 
 # mode -> what it means: off never asks the LM; auto asks it only under the tuned adapter (the
 # embedded 270M base model invents content, see docs/review_summary.md); lm asks the served
@@ -149,7 +147,7 @@ class Rephraser:
     def __init__(self, *, client: LmClient, settings: RephraseSettings) -> None:
         self._client = client
         self._settings = settings
-        self._served: bool | None = None  # whether the server lists the adapter; asked once
+        self._probe = AdapterProbe(client, settings.adapter)
 
     async def adapter(self) -> str | None:
         """The adapter to rephrase under ("" for the served model itself), or None: off."""
@@ -158,13 +156,11 @@ class Rephraser:
             return None
         if s.mode == "lm":
             return ""
-        if self._served is None:
-            try:
-                listed = await asyncio.wait_for(self._client.adapters(), timeout=s.timeout_seconds)
-            except tuple(LM_FAILURES):
-                return None  # asked again next time
-            self._served = s.adapter in listed
-        return s.adapter if self._served else None
+        try:
+            served = await self._probe.served(timeout=s.timeout_seconds)
+        except tuple(LM_FAILURES):
+            return None  # asked again next time
+        return s.adapter if served else None
 
     async def rephrase(
         self, opinions: Sequence[AspectOpinion], reviews_used: int, *, max_chars: int, deadline: float
@@ -191,14 +187,11 @@ class Rephraser:
         try:
             result = await asyncio.wait_for(self._client.generate(prompt, sampling), timeout=budget)
         except InvalidRequestError as exc:
-            if exc.field != "lm.adapter":
+            if not self._probe.refused(exc):  # the server was restarted without the adapter
                 raise
-            self._served = None  # the server was restarted without it: ask again next time
             return Rephrasings(flag="rephrase_lm_unavailable")
         except tuple(LM_FAILURES) as exc:
-            flag = next(f for kind, f in LM_FAILURES.items() if isinstance(exc, kind))
-            _log.warning("rephrasing failed: %s (%s)", type(exc).__name__, flag)
-            return Rephrasings(flag=f"rephrase_{flag}")
+            return Rephrasings(flag=f"rephrase_{lm_failure_flag(exc, 'rephrasing')}")
         tag = PROMPT_STYLES["ko"].tag
         texts = [clean_candidate(c.text, max_chars=max_chars, tag=tag) for c in result.completions]
         distinct = [t for t in dict.fromkeys(texts) if t]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from contextlib import AsyncExitStack
 
 from searchlm import text as korean
@@ -54,7 +55,7 @@ def build_panel(
     if not settings.opinion_panel:
         return None
     return OpinionPanel(
-        analyzer=korean.tokenize_many,
+        analyzer=functools.partial(korean.tokenize_many, typos=settings.typo_tolerant),
         grouper=AspectGrouper(embedder, threshold=settings.aspect_similarity),
         checker=checker,
         join=korean.join,

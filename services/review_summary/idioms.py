@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from searchlm.text import Token
 from searchlm.text import base_tag as _tag
+from services.review_summary import lexicon
 
 Morpheme = tuple[str, str]
 
@@ -106,3 +107,28 @@ def _idiom_at(tokens: Sequence[Token], i: int) -> tuple[Token, Token | None, int
         return None
     end = tokens[j].start + tokens[j].len
     return Span(idiom[0], idiom[1], noun.start, end - noun.start, end), negator, j + 1
+
+
+# Two nouns that judge as one evaluative noun, spaced or not ("기대 이상이에요", "수준이하").
+NOUN_PAIRS = {("기대", "이상"): "기대이상", ("기대", "이하"): "기대이하", ("수준", "이하"): "수준이하"}
+
+
+def noun_pair(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]] | None:
+    """The evaluative noun that tokens[i] and tokens[i + 1] make together, with how it is said
+    back: a listed pair (both nouns: Kiwi spaces them), or one written as one word that Kiwi
+    split ("꿀잼" as 꿀/NNG 잼/NNG); else None."""
+    if i + 1 >= len(tokens) or _tag(tokens[i]) != "NNG" or _tag(tokens[i + 1]) != "NNG":
+        return None
+    first, second = tokens[i], tokens[i + 1]
+    glued = first.form + second.form
+    if glued in lexicon.EVALUATIVE_NOUNS and second.start == first.start + first.len:
+        return glued, ((glued, "NNG"),)
+    pair = NOUN_PAIRS.get((first.form, second.form))
+    return (pair, ((first.form, "NNG"), (second.form, "NNG"))) if pair else None
+
+
+def good_slang(tokens: Sequence[Token], i: int) -> bool:
+    """굳 written for 굿 ("굳굳", "연출 굳"): Kiwi reads the adjective 굳다 (to harden), here with
+    no ending after it ("빵이 굳었다" has one)."""
+    t, nxt = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else None
+    return t.form == "굳" and _tag(t) == "VA" and (nxt is None or not _tag(nxt).startswith("E"))

@@ -95,6 +95,8 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
         return "못하", (("못하", "VV"),), i + done_badly - 1
     if tag in ("VA", "VV") and t.form in ("있", "없"):
         return t.form, ((t.form, "VA"),), i
+    if idioms.good_slang(tokens, i):
+        return _evaluative_noun(tokens, i, "굿", (("굿", "NNG"),))
     if tag == "VA" and t.form not in _NOT_OPINIONS:
         return t.form, ((t.form, "VA"),), i
     if tag == "VV" and t.form in lexicon.AMOUNT_VERBS:
@@ -119,10 +121,9 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
         return _evaluative_noun(tokens, i, t.form, ((t.form, "NNG"),))
     if tag in ("NNG", "MAG") and t.form in lexicon.EVALUATIVE_NOUNS:
         return _evaluative_noun(tokens, i, t.form, ((t.form, tag),))
-    if tag == "NNG" and nxt_tag == "NNG" and nxt is not None and nxt.start == t.start + t.len:
-        glued = t.form + nxt.form  # "꿀잼": Kiwi reads 꿀/NNG 잼/NNG
-        if glued in lexicon.EVALUATIVE_NOUNS:
-            return _evaluative_noun(tokens, i + 1, glued, ((glued, "NNG"),))
+    pair = idioms.noun_pair(tokens, i)  # "꿀잼" as 꿀/NNG 잼/NNG, "기대 이상"
+    if pair is not None:
+        return _evaluative_noun(tokens, i + 1, *pair)
     return None
 
 

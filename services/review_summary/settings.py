@@ -80,6 +80,8 @@ class ReviewSummarySettings(ServerSettings, LmClientSettings):
     """Threads of the e5 embedding engine (selection and fallback)."""
     opinion_panel: bool = True
     """Opinion panel and the realiser's summary (False: the LM path serves every summary)."""
+    typo_tolerant: bool = True
+    """Read reviews through Kiwi's typo model (재밋어요 as 재밌어요) before extracting opinions."""
     min_support: int = 2
     """Fewest supporting reviews (NLI) for a panel statement to be served."""
     max_statements: int = 8

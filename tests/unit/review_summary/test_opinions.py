@@ -174,6 +174,27 @@ CASES = [
     # a drama or a series is the work as a whole, as a film is
     ("드라마가 재미있다", 5, {(OVERALL, "재미있", 1)}),
     ("최고의 시리즈", 5, {(OVERALL, "최고", 1)}),
+    # two nouns that judge together, spaced or not; evaluative nouns that need their aspect
+    ("기대 이상입니다", 5, {(OVERALL, "기대이상", 1)}),
+    ("기대이하였어요", 2, {(OVERALL, "기대이하", -1)}),
+    ("수준이하의 영화였다", 1, {(OVERALL, "수준이하", -1)}),
+    ("기대 이상으로 좋았어요", 5, {(OVERALL, "좋", 1)}),
+    ("맛이 일품이에요", 5, {("맛", "일품", 1)}),
+    ("장면은 그야말로 압권!", 5, {("장면", "압권", 1)}),
+    ("스토리가 식상해요", 5, {("스토리", "식상하", -1)}),
+    ("너무나 진부한 영화.", 3, {(OVERALL, "진부하", -1)}),
+    # 굳 written for 굿, not the verb 굳다 (to harden), which takes an ending
+    ("연출 굳", 4, {("연출", "굿", 1)}),
+    ("굳굳굳", 5, {(OVERALL, "굿", 1)}),
+    ("빵이 금방 굳었어요", 2, set()),
+]
+
+# Misspelt reviews, read through Kiwi's typo model as the review_summary panel reads them
+TYPO_CASES = [
+    ("정말 재밋어요", 5, {(OVERALL, "재밌", 1)}),
+    ("잼있엇음", 5, {(OVERALL, "재밌", 1)}),
+    ("맛잇어요 배송도 빨라요", 5, {("맛", "맛있", 1), ("배송", "빠르", 1)}),
+    ("강츄", 5, {(OVERALL, "강추", 1)}),
 ]
 
 
@@ -182,6 +203,14 @@ def test_extract_reads_aspect_predicate_and_polarity(text: str, rating: int, exp
     units = extract(Review("r", text, rating), korean.tokenize(text))
     assert {(u.aspect, u.stem, u.polarity) for u in units} == expected
     assert all(u.review_id == "r" for u in units)
+
+
+@pytest.mark.parametrize(("text", "rating", "expected"), TYPO_CASES)
+def test_typo_tolerant_analysis_reads_misspelt_reviews(text: str, rating: int, expected: set) -> None:
+    (tokens,) = korean.tokenize_many([text], typos=True)
+    assert {(u.aspect, u.stem, u.polarity) for u in extract(Review("r", text, rating), tokens)} == expected
+    (plain,) = korean.tokenize_many([text])
+    assert {(u.aspect, u.stem, u.polarity) for u in extract(Review("r", text, rating), plain)} != expected
 
 
 def test_implied_aspects_are_marked_so_their_statement_has_no_subject() -> None:

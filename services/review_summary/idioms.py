@@ -47,7 +47,10 @@ IDIOMS: dict[tuple[str, str], tuple[str, str, frozenset[str]]] = {
     ("재미", "나"): ("재미나", "VV", frozenset({"", "JKS"})),
 }
 # How a merged idiom is said back ("디자인이 마음에 든다").
-SAID: dict[str, tuple[Morpheme, ...]] = {"마음에들": (("마음", "NNG"), ("에", "JKB"), ("들", "VV"))}
+SAID: dict[str, tuple[Morpheme, ...]] = {
+    "마음에들": (("마음", "NNG"), ("에", "JKB"), ("들", "VV")),
+    "비추": (("비추", "NNG"), ("이", "VCP")),  # "완전 비추" (not recommended), not 비추다 (to shine)
+}
 
 
 @dataclass

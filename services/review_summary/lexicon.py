@@ -89,7 +89,7 @@ GENERIC_NOUNS = _words(
     것 거 수 때 정도 생각 점 제품 상품 물건 영화 작품 드라마 시리즈 애니 애니메이션
     이거 이것 이번 그냥 진짜 정말
     구매 주문 사용 전체 전반 모두 다 하나 번 개 느낌 편 부분 쪽 중 듯 뭐 이 그 저
-    기분 마음 경험
+    기분 마음 경험 감
     """
 )
 
@@ -115,7 +115,7 @@ OVERALL = _words(
 OBJECT_PREDICATES = frozenset({"잘하", "못하", "잘살리"})
 
 # Nouns that only strengthen the predicate ("강력 추천", "배송 완전 빠름"): never an aspect.
-INTENSIFIER_NOUNS = _words("강력 완전 적극 대박 정말 진짜 은근")
+INTENSIFIER_NOUNS = _words("강력 완전 적극 대박 정말 진짜 은근 시종일관")
 
 # Evaluative nouns that end a clause without a verb ("가성비 최고", "흡입력 짱", "배송 굿",
 # "명작이에요"), or modify a word for the thing as a whole ("최고의 영화", "최악의 제품").

@@ -84,18 +84,18 @@ class _Group:
     judged: bool = False  # some unit judges it (see `_judging`)
 
     def phrases(self, k: int) -> list[realiser.Phrase]:
-        """The group's `k` most used wordings ("착용감이 편하다"), and for praise the plain
-        "좋다" that most reviews praising it entail ("맛이 좋다" for 얼큰하다, 맛있다,
-        고소하다; "좋다" for 재밌다, 감동적이다, 명작이다 about the thing as a whole). Not for a
-        fault ("소음이 없다" is not "소음이 좋다"), nor where every unit is a word of quantity
-        that only its review's rating made praise: "재범죄율이 높다" in a 4-star review does not
-        praise 범죄."""
+        """The group's `k` most used wordings ("착용감이 편하다"), and the plain "좋다" (praise)
+        or "별로다" (complaint) that most of its reviews entail ("맛이 좋다" for 얼큰하다,
+        맛있다, 고소하다; "좋다" for 재밌다, 감동적이다, 명작이다 about the thing as a whole;
+        "별로다" for 지루하다, 졸리다, 심심하다). Not for a fault ("소음이 없다" is not "소음이
+        좋다"), nor where every unit is a word of quantity that only its review's rating made
+        praise: "재범죄율이 높다" in a 4-star review does not praise 범죄."""
         found = [
             realiser.Phrase("" if implied else self.aspect, predicate, negated, 0.0, self.polarity)
             for (predicate, negated, implied), _ in self.forms.most_common(k)
         ]
-        plain = _plain(self.aspect)
-        if self.polarity > 0 and self.judged and not is_fault(self.aspect) and plain not in found:
+        plain = _plain(self.aspect, self.polarity)
+        if self.judged and not is_fault(self.aspect) and plain not in found:
             found.append(plain)
         return found
 
@@ -185,12 +185,15 @@ class OpinionPanel:
         statement's.
 
         - Another word of the group: "택배가 빠르다" for a review about 택배 in the 배송 group.
-        - The plain praise of a group ("좋다", "연기가 좋다"): a review whose own unit praises
-          it with a word the lexicon lists as praise is asked about that ("재밌다",
-          "연기를 잘한다"); NLI often does not carry 재밌다 over to 좋다, the lexicon does.
+        - The plain praise or complaint of a group ("좋다", "연기가 좋다", "별로다"): a review
+          whose own unit says it with a word the lexicon lists on that side is asked about
+          that ("재밌다", "연기를 잘한다", "지루하다"); NLI often does not carry 재밌다 over to
+          좋다, nor 지루하다 to 별로다; the lexicon does.
         """
-        if phrase == _plain(group.aspect):
-            return {rid: self._own_statement(u) for rid, u in group.own.items() if _praises(u)}
+        if phrase == _plain(group.aspect, group.polarity):
+            return {
+                rid: self._own_statement(u) for rid, u in group.own.items() if _in_lexicon(u, group.polarity)
+            }
         if not phrase.aspect:
             return {}
         own = spacing_free(phrase.aspect)
@@ -228,9 +231,13 @@ class OpinionPanel:
         )
 
 
-def _plain(aspect: str) -> realiser.Phrase:
-    """The plain praise of an aspect ("맛이 좋다"; "좋다" for the thing as a whole)."""
-    return realiser.Phrase(aspect, (("좋", "VA"),), False, 0.0, 1)
+_PLAIN = {1: (("좋", "VA"),), -1: (("별로", "MAG"), ("이", "VCP"))}
+
+
+def _plain(aspect: str, polarity: int = 1) -> realiser.Phrase:
+    """The plain praise or complaint of an aspect ("맛이 좋다", "연기가 별로다"; "좋다" and
+    "별로다" for the thing as a whole)."""
+    return realiser.Phrase(aspect, _PLAIN[polarity], False, 0.0, polarity)
 
 
 def _judging(unit: OpinionUnit) -> bool:
@@ -239,10 +246,11 @@ def _judging(unit: OpinionUnit) -> bool:
     return not (unit.rated and unit.stem in lexicon.MORE | lexicon.LESS)
 
 
-def _praises(unit: OpinionUnit) -> bool:
-    """The unit praises its aspect in a word the lexicon lists as praise, not negated ("재밌다",
-    not "나쁘지 않다", nor "높다" praised only by its review's rating)."""
-    return not unit.negated and lexical_sign(unit.stem, unit.aspect) == 1
+def _in_lexicon(unit: OpinionUnit, polarity: int) -> bool:
+    """The unit judges its aspect on `polarity`'s side in a word the lexicon lists there, not
+    negated ("재밌다", "지루하다"; not "나쁘지 않다", nor "높다" praised only by its review's
+    rating)."""
+    return not unit.negated and lexical_sign(unit.stem, unit.aspect) == polarity
 
 
 def _distinct(
@@ -264,7 +272,8 @@ def _strength(support: ClaimSupport, phrase: realiser.Phrase, group: _Group) -> 
     """Which wording of a group's statement to keep: most support, least contradiction, then
     the group's own wording over the plain "좋다" ("배송이 빠르다" says more than "배송이 좋다"),
     unless it is negated."""
-    plain = phrase == _plain(group.aspect) or phrase.negated  # "맛이 좋다" over "느끼하지 않다"
+    # "맛이 좋다" over "느끼하지 않다"
+    plain = phrase == _plain(group.aspect, group.polarity) or phrase.negated
     return (
         len(support.supporting_review_ids),
         -len(support.contradicting_review_ids),

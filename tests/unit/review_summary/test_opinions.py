@@ -187,6 +187,9 @@ CASES = [
     ("연출 굳", 4, {("연출", "굿", 1)}),
     ("굳굳굳", 5, {(OVERALL, "굿", 1)}),
     ("빵이 금방 굳었어요", 2, set()),
+    # "a feeling of" and "throughout" name no aspect
+    ("지루한 감이 있었다", 3, {(OVERALL, "지루하", -1)}),
+    ("시종일관 지루하다", 2, {(OVERALL, "지루하", -1)}),
 ]
 
 # Misspelt reviews, read through Kiwi's typo model as the review_summary panel reads them
@@ -263,3 +266,8 @@ def test_polarity_rules(stem: str, aspect: str, negated: bool, rating: int, expe
 )
 def test_clipped_forms_give_back_their_stem(form: str, stem: str) -> None:
     assert unclipped(form) == stem
+
+
+def test_bichu_is_said_as_the_noun_not_the_verb_to_shine() -> None:
+    (unit,) = extract(Review("r", "완전 비추", 1), korean.tokenize("완전 비추"))
+    assert unit.predicate == (("비추", "NNG"), ("이", "VCP")) and unit.polarity == -1

@@ -113,6 +113,25 @@ def test_praise_of_the_whole_gathers_under_one_statement_supported_only_by_revie
     assert "재밌다" in asked and "좋다" not in asked
 
 
+def test_complaints_of_the_whole_gather_under_a_plain_complaint_in_their_own_words() -> None:
+    reviews = (
+        Review("a", "너무 지루해요.", 2),
+        Review("b", "졸려서 혼났다.", 1),
+        Review("c", "심심하다.", 2),
+        Review("d", "주말에 봤어요.", 3),
+    )
+    # NLI does not carry 지루하다 / 졸리다 / 심심하다 over to 별로다, and entails 별로다 from a
+    # review that complains of nothing: each complaining review is asked in its own words
+    cues = {"별로다": ("봤",), "지루하다": ("지루",), "졸린다": ("졸려",), "심심하다": ("심심",)}
+    scorer = CueScorer(cues)
+    panel = _panel(scorer).build(reviews, reviews, max_chars=120)
+    plain = {a.statement: a for a in panel.aspects}["별로다"]
+    assert set(plain.review_ids) == {"a", "b", "c"} and plain.polarity == "negative"
+    asked = {h for p, h in scorer.pairs if p.startswith("너무 지루")}
+    assert "지루하다" in asked and "별로다" not in asked
+    assert panel.summary == "별로라는 평이 많아요."
+
+
 def test_a_review_about_a_synonym_is_asked_in_its_own_word() -> None:
     # NLI here knows "택배가 빨" only as evidence of "택배가 빠르다", not of "배송이 빠르다"
     cues = {**CUES, "배송이 빠르다": ("배송이 빨", "배송이 빠르"), "택배가 빠르다": ("택배가 빨",)}

@@ -26,6 +26,9 @@ SATISFIED = Phrase("가격", (("만족", "NNG"), ("스럽", "XSA")), False, 0.4,
         (Phrase("양", (("먹", "VV"),), False, 0.1, 1), "양이 먹는다", "양이 먹고", "양이 먹는다는"),
         (DONE_WELL, "연기를 잘한다", "연기를 잘하고", "연기를 잘한다는"),
         (DONE_BADLY, "연출을 못한다", "연출을 못하고", "연출을 못한다는"),
+        # the plain complaint, and 비추 (not recommended) said as a noun, not 비추다 (to shine)
+        (Phrase("", (("별로", "MAG"), ("이", "VCP")), False, 0.3, -1), "별로다", "별로고", "별로라는"),
+        (Phrase("", (("비추", "NNG"), ("이", "VCP")), False, 0.2, -1), "비추다", "비추고", "비추라는"),
     ],
 )
 def test_conjugate_forms(phrase: Phrase, plain: str, listed: str, reported: str) -> None:

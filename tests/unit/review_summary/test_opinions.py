@@ -187,9 +187,9 @@ CASES = [
     ("연출 굳", 4, {("연출", "굿", 1)}),
     ("굳굳굳", 5, {(OVERALL, "굿", 1)}),
     ("빵이 금방 굳었어요", 2, set()),
-    # "a feeling of" and "throughout" name no aspect
-    ("지루한 감이 있었다", 3, {(OVERALL, "지루하", -1)}),
+    # "throughout" names no aspect; 감 ends compounds Kiwi may split (그립감, 식감), so it stays
     ("시종일관 지루하다", 2, {(OVERALL, "지루하", -1)}),
+    ("그립감 좋아요", 5, {("그립감", "좋", 1)}),
 ]
 
 # Misspelt reviews, read through Kiwi's typo model as the review_summary panel reads them

@@ -3,10 +3,13 @@ against all requests on the base model, in the same run on the same server proce
 
     python bench/adapters.py                              # the packaged adapters
     python bench/adapters.py --adapters-dir DIR --adapter NAME --rounds 3
+    python bench/adapters.py --lanes 2                    # one server setting (default: 1, then 2)
 
 The llama.cpp engine runs sequences under different adapters in separate decode calls (a call
 runs under one adapter set), so a half-and-half batch of 16 is two calls of 8: the cost of
-serving adapters is the loss of batch size, plus the LoRA matmuls. Rounds alternate base-only
+serving adapters is the loss of batch size, plus the LoRA matmuls. With `LANES=2` the adapter's
+sequences decode in a second context on their own thread, beside the base model's
+(`model_server/engines/llamacpp_lanes.py`). Rounds alternate base-only
 and mixed so that machine drift hits both alike; the ratio is the median of the rounds.
 Also the time to first token and tokens/s of one request alone, base and adapter.
 
@@ -83,24 +86,18 @@ async def alone(target: str, adapter: str, requests: int) -> tuple[float, float]
     return statistics.median(ttfts), statistics.median(rates)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--adapters-dir", default="packaged")
-    parser.add_argument("--adapter", default="null-query-rewrite")
-    parser.add_argument("--requests", type=int, default=48, help="requests per load run")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args()
+def measure(args: argparse.Namespace, lanes: int) -> float:
+    """One server with `lanes` lanes: single requests, then the rounds; the median ratio."""
     env = {
         f"{PREFIX}ENGINE": "llamacpp",
         f"{PREFIX}THREADS": str(args.threads),
         f"{PREFIX}ADAPTERS_DIR": args.adapters_dir,
+        f"{PREFIX}LANES": str(lanes),
         f"{PREFIX}JSON_LOGS": "false",
     }
     server = start_server("model_server", PREFIX, env)
     try:
+        print(f"\n## LANES={lanes}", flush=True)
         asyncio.run(load(server.target, 4, 8, 0.5, args.adapter))  # warm-up, both paths
         for name in ("", args.adapter):
             ttft, rate = asyncio.run(alone(server.target, name, 6))
@@ -115,12 +112,31 @@ def main() -> None:
                 f"ratio {mixed / base:.3f}",
                 flush=True,
             )
-        print(
-            f"\nmixed / all-base at concurrency 16, median of {args.rounds} rounds: "
-            f"{statistics.median(ratios):.3f} (target >= 0.9)"
-        )
+        return statistics.median(ratios)
     finally:
         server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--adapters-dir", default="packaged")
+    parser.add_argument("--adapter", default="null-query-rewrite")
+    parser.add_argument("--requests", type=int, default=48, help="requests per load run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--lanes", type=int, nargs="+", default=[1, 2], help="server LANES settings, each measured in turn"
+    )
+    args = parser.parse_args()
+    medians = {lanes: measure(args, lanes) for lanes in args.lanes}
+    print()
+    for lanes, ratio in medians.items():
+        print(
+            f"LANES={lanes}: mixed / all-base at concurrency 16, median of {args.rounds} rounds: "
+            f"{ratio:.3f} (target >= 0.9)"
+        )
 
 
 if __name__ == "__main__":

@@ -40,6 +40,11 @@ class ModelServerSettings(ServerSettings):
     """llamacpp: repacked weights, flash attention, unified KV: faster at large batches, but greedy
     output is no longer bit-identical to the same request alone at any batch size (without it:
     below 8 sequences decoding together) nor a prefix-cache hit to the cold prompt. Off by default."""
+    lanes: int = 1
+    """llamacpp: contexts decoding in parallel on one model. 2: requests on a LoRA adapter decode
+    in a second context beside the base model's, each lane on half the threads while both have
+    work, instead of taking turns with them in one (mixed adapter traffic: see docs/tuning.md);
+    costs a second KV cache in memory."""
     tensor_parallel_size: int = 1
     """TensorRT-LLM tensor-parallel degree (GPUs per stage)."""
     pipeline_parallel_size: int = 1

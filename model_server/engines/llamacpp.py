@@ -10,7 +10,9 @@ candidates skip the shared part of their prefill.
 
 LoRA adapters (GGUF, `model_server.lora`) are loaded at start and chosen per request:
 sequences under different adapters never share a decode call, and prefix-cache entries are
-keyed by adapter.
+keyed by adapter. With `lanes=2` (`llamacpp_lanes`), adapter requests run in a second context
+on the same model, with its own thread, KV cache and prefix cache, beside the base model's
+rather than in turn with them.
 
 A prefix-cache hit gives the same bits as the cold prompt, and greedy output is
 bit-identical to the same request alone **while fewer than 8 sequences decode together**:
@@ -41,11 +43,10 @@ from model_server.engines.llamacpp_batch import (
     BatchRunner,
     BatchSequence,
     EngineObserver,
-    Result,
     RunnerState,
 )
+from model_server.engines.llamacpp_lanes import Lane, route, total_state
 from model_server.engines.llamacpp_prefix import PrefixCache
-from model_server.engines.step_thread import StepThread
 from model_server.lora import adapters_dir, check_base, discover
 from model_server.sampling import Sampler
 from model_server.types import ModelInfo, SamplingParams, TokenStep
@@ -87,6 +88,8 @@ class LlamaCppEngine:
             default.
         adapters_dir: Folder of GGUF LoRA adapters, "packaged" (the shipped ones when the
             packaged model is served) or empty for none.
+        lanes: Contexts decoding in parallel (`llamacpp_lanes`): 1, or 2 to run adapter
+            requests beside base-model ones rather than in turn (a second KV cache in memory).
     """
 
     def __init__(
@@ -103,10 +106,12 @@ class LlamaCppEngine:
         prefill_chunk: int = 128,
         fast_mode: bool = False,
         adapters_dir: str = "",
+        lanes: int = 1,
     ) -> None:
-        if max_batch_size < 1 or prefill_chunk < MIN_CHUNK or prefix_cache_entries < 0:
+        if max_batch_size < 1 or prefill_chunk < MIN_CHUNK or prefix_cache_entries < 0 or lanes < 1:
             raise ValueError(
-                f"max_batch_size must be >= 1, prefill_chunk >= {MIN_CHUNK}, prefix_cache_entries >= 0"
+                f"max_batch_size must be >= 1, prefill_chunk >= {MIN_CHUNK}, prefix_cache_entries >= 0, "
+                "lanes >= 1"
             )
         self._path = model_path
         self._sha256 = model_sha256
@@ -121,12 +126,13 @@ class LlamaCppEngine:
         self._info = ModelInfo(
             model=name, engine="llamacpp", context_length=context_length, max_batch_size=max_batch_size
         )
-        self._ctx: Any = None
-        self._runner: BatchRunner | None = None
         self._observer: EngineObserver | None = None
-        self._thread: StepThread[BatchSequence] = StepThread(
-            "llamacpp", step=self._step, busy=self._runner_busy, deliver=self._deliver_all
-        )
+        self._lanes = [
+            Lane(f"llamacpp-{i}" if i else "llamacpp", threads=threads, deliver=self._deliver_all)
+            for i in range(lanes)
+        ]
+        for lane in self._lanes:
+            lane.peers = self._lanes
         self._started = False
 
     @classmethod
@@ -144,6 +150,7 @@ class LlamaCppEngine:
             prefill_chunk=settings.prefill_chunk,
             fast_mode=getattr(settings, "fast_mode", False),
             adapters_dir=getattr(settings, "adapters_dir", ""),
+            lanes=getattr(settings, "lanes", 1),
         )
 
     @property
@@ -155,14 +162,20 @@ class LlamaCppEngine:
         """Sends batch and prefix-cache metrics to `observer` if it takes them."""
         if isinstance(observer, EngineObserver):
             self._observer = observer
-            if self._runner is not None:
-                self._runner.observer = observer
+            for lane in self._lanes:
+                if lane.runner is not None:
+                    lane.runner.observer = observer
 
     async def start(self) -> None:
-        """Starts the engine thread and loads the GGUF on it."""
-        self._thread.start(asyncio.get_running_loop())
+        """Starts the engine threads and loads the GGUF on the first (the other lanes' contexts
+        on their own threads)."""
+        for lane in self._lanes:
+            lane.thread.start(asyncio.get_running_loop())
         self._started = True
-        await self._thread.call(self._load)
+        first = self._lanes[0]
+        await first.thread.call(self._load)
+        for lane in self._lanes[1:]:
+            await lane.thread.call(self._open_sibling, lane)
 
     def _load(self) -> None:
         from model_server.engines.llamacpp_context import LlamaContext  # pulls llama.cpp in
@@ -176,25 +189,38 @@ class LlamaCppEngine:
         if adapters:
             served = self._sha256 or (file_sha256(path) if self._path else packaged_sha256())
             check_base(adapters, model=self._info.model, model_sha256=served)
-        batch = self._info.max_batch_size
-        n_seq = batch + self._cache_entries + 1  # running slots, cache entries, one for scoring
-        self._ctx = ctx = LlamaContext(
-            path,
-            n_ctx=n_seq * self._info.context_length,  # one stream of context_length per sequence
-            n_seq_max=n_seq,
-            n_batch=max(self._chunk + MIN_CHUNK - 1, batch),  # room for a merged short tail
-            threads=self._threads,
-            fast=self._fast,
-        )
+        ctx = LlamaContext(path, **self._context_shape(), threads=self._threads, fast=self._fast)
         for adapter in adapters:
             ctx.load_adapter(adapter.info.name, adapter.path)
         self._info = dataclasses.replace(self._info, adapters=tuple(a.info for a in adapters))
         self._eos = ctx.eos_ids()
-        ids = list(range(n_seq))
+        self._attach(self._lanes[0], ctx)
+
+    def _context_shape(self) -> dict[str, int]:
+        batch = self._info.max_batch_size
+        return {
+            "n_ctx": self._n_seq * self._info.context_length,  # one stream of context_length per sequence
+            "n_seq_max": self._n_seq,
+            "n_batch": max(self._chunk + MIN_CHUNK - 1, batch),  # room for a merged short tail
+        }
+
+    @property
+    def _n_seq(self) -> int:
+        """Sequence ids of a context: running slots, cache entries, one for scoring."""
+        return self._info.max_batch_size + self._cache_entries + 1
+
+    def _open_sibling(self, lane: Lane) -> None:
+        self._attach(lane, self._lanes[0].ctx.sibling(**self._context_shape(), threads=lane.threads_now()))
+
+    def _attach(self, lane: Lane, ctx: Any) -> None:
+        """Gives a lane its context and a runner over it."""
+        batch = self._info.max_batch_size
+        ids = list(range(self._n_seq))
         cache = None
         if self._cache_entries:
             cache = PrefixCache(ctx, ids[batch:-1], self._cache_min, keep_last=MIN_CHUNK)
-        self._runner = BatchRunner(
+        lane.ctx = ctx
+        lane.runner = BatchRunner(
             ctx,
             slots=ids[:batch],
             cache=cache,
@@ -205,32 +231,46 @@ class LlamaCppEngine:
         )
 
     async def stop(self) -> None:
-        """Frees the context on the engine thread, then ends the thread."""
+        """Frees each lane's context on its thread (the model's owner, lane 0, last), then ends
+        the threads."""
         if not self._started:
             return
-        ctx, self._ctx = self._ctx, None
-        if ctx is not None:
-            self._runner = None  # the thread steps nothing more
-            await self._thread.call(ctx.close)
-        await self._thread.stop()
+        for lane in reversed(self._lanes):
+            ctx, lane.ctx = lane.ctx, None
+            if ctx is not None:
+                lane.runner = None  # the thread steps nothing more
+                await lane.thread.call(ctx.close)
+            await lane.thread.stop()
 
     def tokenize(self, text: str, *, add_special: bool) -> list[int]:
         """Token ids (BOS added when `add_special`)."""
-        return list(self._ctx.tokenize(text, add_bos=add_special))
+        return list(self._lanes[0].ctx.tokenize(text, add_bos=add_special))
 
     def new_detokenizer(self) -> IncrementalDetokenizer:
         """Byte-level detokenizer: llama.cpp maps each token to raw bytes."""
-        return ByteDetokenizer(self._ctx.token_bytes)
+        return ByteDetokenizer(self._lanes[0].ctx.token_bytes)
 
     async def state(self) -> RunnerState:
-        """Sequences, slots and prefix-cache counts, read on the engine thread."""
-        assert self._runner is not None, "engine not started"
-        return await self._thread.call(self._runner.state)
+        """Sequences, slots and prefix-cache counts of all lanes, each read on its thread."""
+        states = []
+        for lane in self._lanes:
+            assert lane.runner is not None, "engine not started"
+            states.append(await lane.thread.call(lane.runner.state))
+        return total_state(states)
 
     async def kv_sequences(self) -> list[int]:
-        """Sequence ids that hold KV cells (running slots and cache entries)."""
-        n_seq = self._info.max_batch_size + self._cache_entries + 1
-        return await self._thread.call(lambda: [i for i in range(n_seq) if self._ctx.max_position(i) >= 0])
+        """Sequence ids that hold KV cells (running slots and cache entries), lane after lane."""
+        held: list[int] = []
+        for lane in self._lanes:
+            held += await lane.thread.call(self._held, lane.ctx)
+        return held
+
+    def _held(self, ctx: Any) -> list[int]:
+        return [i for i in range(self._n_seq) if ctx.max_position(i) >= 0]
+
+    def _lane(self, adapter: str) -> Lane:
+        names = [a.name for a in self._info.adapters]
+        return self._lanes[route(adapter, len(self._lanes), names)]
 
     async def generate(
         self, prompt_ids: Sequence[int], params: SamplingParams, *, seed: int | None, adapter: str = ""
@@ -238,7 +278,8 @@ class LlamaCppEngine:
         """Joins the running batch at the next token boundary and streams its tokens."""
         seq = _Request(list(prompt_ids), params, Sampler(params, seed, self._eos), adapter=adapter)
         seq.out = asyncio.Queue()
-        self._thread.submit(seq)
+        lane = self._lane(adapter)
+        lane.thread.submit(seq)
         try:
             while True:
                 item = await seq.out.get()
@@ -249,32 +290,7 @@ class LlamaCppEngine:
                 yield item
         finally:
             if not seq.finished:  # closed early: the next step frees its slot and KV
-                self._thread.cancel(seq)
-
-    def _runner_busy(self) -> bool:
-        return self._runner is not None and self._runner.busy
-
-    def _step(
-        self, inbox: list[BatchSequence], cancelled: list[BatchSequence]
-    ) -> list[tuple[BatchSequence, Any]]:
-        runner = self._runner
-        if runner is None:
-            raise RuntimeError("engine stopped")
-        failed: list[Result] = []
-        for seq in inbox:
-            try:
-                runner.submit(seq)
-            except ValueError as exc:
-                seq.finished = True
-                failed.append((seq, exc))
-        for seq in cancelled:  # after submitting: one may have been cancelled in the inbox
-            runner.release(seq)
-        # whether a token is a sequence's last is read here, on the engine thread: by the
-        # time the event loop delivers it, later steps may have run
-        return [
-            (seq, item if isinstance(item, BaseException) else (item, seq.finished))
-            for seq, item in [*failed, *runner.step()]
-        ]
+                lane.thread.cancel(seq)
 
     def _deliver_all(self, results: list[tuple[BatchSequence, Any]]) -> None:
         for seq, item in results:
@@ -291,8 +307,8 @@ class LlamaCppEngine:
         self, prompt_ids: Sequence[int], continuations: Sequence[Sequence[int]], *, adapter: str = ""
     ) -> list[float]:
         """Sums each continuation's token log-probabilities after the (shared) prompt."""
-        runner = self._runner
+        lane = self._lane(adapter)
+        runner = lane.runner
         assert runner is not None, "engine not started"
-        scratch = self._info.max_batch_size + self._cache_entries
         conts = [list(c) for c in continuations]
-        return await self._thread.call(runner.score, list(prompt_ids), conts, scratch, adapter)
+        return await lane.thread.call(runner.score, list(prompt_ids), conts, self._n_seq - 1, adapter)

@@ -73,17 +73,46 @@ class LlamaContext:
         self._batch = llama_cpp.llama_batch_init(n_batch, 0, 1)
         self._adapters: dict[str, Any] = {}
         self._current_adapter = ""
+        self._threads, self._fast, self._owner = threads, fast, True
+
+    def sibling(self, *, n_ctx: int, n_seq_max: int, n_batch: int, threads: int) -> LlamaContext:
+        """Another context on this model and its adapters, with its own KV cache and batch: a
+        lane that decodes in parallel with this one (each on its own thread). Close it before
+        this context, which owns the model and the adapters.
+
+        Raises:
+            RuntimeError: llama.cpp could not create the context.
+        """
+        twin = object.__new__(LlamaContext)
+        twin.model, twin.n_vocab, twin.n_batch = self.model, self.n_vocab, n_batch
+        params = context_params(n_ctx, n_seq_max, n_batch, threads, fast=self._fast)
+        twin._ctx = llama_cpp.llama_init_from_model(self.model.model, params)
+        if not twin._ctx:
+            raise RuntimeError(f"llama.cpp could not create a second context of {n_ctx} cells")
+        twin._memory = llama_cpp.llama_get_memory(twin._ctx)
+        twin._batch = llama_cpp.llama_batch_init(n_batch, 0, 1)
+        twin._adapters, twin._current_adapter = dict(self._adapters), ""
+        twin._threads, twin._fast, twin._owner = threads, self._fast, False
+        return twin
+
+    def set_threads(self, threads: int) -> None:
+        """CPU threads of the next decode calls (the bits of a row do not depend on it: llama.cpp
+        splits a matmul's output rows between threads, never a sum)."""
+        if threads != self._threads:
+            llama_cpp.llama_set_n_threads(self._ctx, threads, threads)
+            self._threads = threads
 
     def close(self) -> None:
-        """Frees the batch, the context, the adapters and the model."""
+        """Frees the batch and the context, and, unless a sibling, the adapters and the model."""
         if self._ctx:
             llama_cpp.llama_batch_free(self._batch)
             llama_cpp.llama_free(self._ctx)
             self._ctx = None
-            for handle in self._adapters.values():
-                llama_cpp.llama_adapter_lora_free(handle)
+            if self._owner:
+                for handle in self._adapters.values():
+                    llama_cpp.llama_adapter_lora_free(handle)
+                self.model.close()
             self._adapters.clear()
-            self.model.close()
 
     def load_adapter(self, name: str, path: Path) -> None:
         """Loads a GGUF LoRA adapter of this model under `name`.

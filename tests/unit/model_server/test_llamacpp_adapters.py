@@ -62,9 +62,11 @@ def adapters(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture
-async def engine(adapters: Path) -> AsyncIterator[LlamaCppEngine]:
-    eng = LlamaCppEngine(context_length=512, threads=1, max_batch_size=4, adapters_dir=str(adapters))
+@pytest.fixture(params=[1, 2], ids=["one-lane", "two-lanes"])
+async def engine(adapters: Path, request: pytest.FixtureRequest) -> AsyncIterator[LlamaCppEngine]:
+    eng = LlamaCppEngine(
+        context_length=512, threads=1, max_batch_size=4, adapters_dir=str(adapters), lanes=request.param
+    )
     await eng.start()
     yield eng
     await eng.stop()
@@ -104,6 +106,19 @@ async def test_mixed_batch_gives_each_request_its_output_alone(engine: LlamaCppE
     jobs = [(PROMPT, "tuned"), (PROMPT, ""), (LONG_PROMPT, "tuned"), (LONG_PROMPT, "")]
     batched = await _together(engine, jobs)
     assert batched == [alone[job] for job in jobs]
+
+
+async def test_two_lanes_on_two_threads_give_each_request_its_output_alone(adapters: Path) -> None:
+    # alone, a lane decodes on both threads; beside the other lane's work, on one: same bits
+    eng = LlamaCppEngine(context_length=512, threads=2, max_batch_size=4, adapters_dir=str(adapters), lanes=2)
+    await eng.start()
+    try:
+        jobs = [(PROMPT, "tuned"), (LONG_PROMPT, ""), (LONG_PROMPT, "tuned"), (PROMPT, "")]
+        alone = [await _generate(eng, p, a) for p, a in jobs]
+        assert await _together(eng, jobs) == alone
+        assert (await eng.state()).free_slots == 8  # 4 slots in each lane, all free again
+    finally:
+        await eng.stop()
 
 
 async def test_prefix_cached_under_the_adapter_is_not_reused_by_the_base(engine: LlamaCppEngine) -> None:

@@ -42,9 +42,9 @@ class ModelServerSettings(ServerSettings):
     below 8 sequences decoding together) nor a prefix-cache hit to the cold prompt. Off by default."""
     lanes: int = 1
     """llamacpp: contexts decoding in parallel on one model. 2: requests on a LoRA adapter decode
-    in a second context beside the base model's, each lane on half the threads while both have
-    work, instead of taking turns with them in one (mixed adapter traffic: see docs/tuning.md);
-    costs a second KV cache in memory."""
+    in a second context beside the base model's instead of taking turns with them in one (mixed
+    adapter traffic, docs/benchmarks.md); the adapter lane runs on one thread, the base lane on
+    all of them while alone; costs a second KV cache in memory."""
     tensor_parallel_size: int = 1
     """TensorRT-LLM tensor-parallel degree (GPUs per stage)."""
     pipeline_parallel_size: int = 1

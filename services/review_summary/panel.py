@@ -164,7 +164,10 @@ class OpinionPanel:
         best: dict[int, tuple[_Group, realiser.Phrase, ClaimSupport]] = {}
         for (group, phrase), support in zip(options, supports, strict=True):
             held = best.get(id(group))
-            if held is None or _strength(support, phrase, group) > _strength(held[2], held[1], group):
+            # a wording that can be served beats one with more support that cannot ("별로다"
+            # supported by 7 reviews and contradicted by 10, against "아쉽다" 5 to 2)
+            rank = (self._serves(support), *_strength(support, phrase, group))
+            if held is None or rank > (self._serves(held[2]), *_strength(held[2], held[1], group)):
                 best[id(group)] = (group, phrase, support)
         chosen = [(g, p, s) for g, p, s in best.values() if self._serves(s)]
         chosen.sort(key=lambda c: (-len(c[2].supporting_review_ids), -len(c[0].reviews)))

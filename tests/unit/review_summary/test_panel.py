@@ -132,6 +132,20 @@ def test_complaints_of_the_whole_gather_under_a_plain_complaint_in_their_own_wor
     assert panel.summary == "별로라는 평이 많아요."
 
 
+def test_a_wording_that_can_be_served_beats_one_with_more_support_that_cannot() -> None:
+    reviews = (
+        Review("a", "너무 지루해요.", 2),
+        Review("b", "지루하다.", 1),
+        Review("c", "졸려요.", 2),
+        *(Review(f"p{i}", "정말 재밌어요.", 5) for i in range(4)),
+    )
+    # the plain "별로다" has three supporters but four reviews against it; "지루하다" two and none
+    cues = {"별로다": ("지루", "졸려"), "지루하다": ("지루",), "졸린다": ("졸려",), "재밌다": ("재밌",)}
+    scorer = CueScorer(cues, {"별로다": ("재밌",)})
+    served = {a.statement for a in _panel(scorer).build(reviews, reviews, max_chars=120).aspects}
+    assert "지루하다" in served and "별로다" not in served
+
+
 def test_a_review_about_a_synonym_is_asked_in_its_own_word() -> None:
     # NLI here knows "택배가 빨" only as evidence of "택배가 빠르다", not of "배송이 빠르다"
     cues = {**CUES, "배송이 빠르다": ("배송이 빨", "배송이 빠르"), "택배가 빠르다": ("택배가 빨",)}

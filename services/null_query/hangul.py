@@ -9,6 +9,8 @@ conversion (tkatjd -> 삼성) the same operation, and gives jamo-level edit dist
 
 from __future__ import annotations
 
+import re
+
 _BASE = 0xAC00
 CHO = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 JUNG = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
@@ -144,6 +146,30 @@ def latin_to_hangul(word: str) -> str | None:
     keys = [KEY_TO_JAMO.get(ch) or KEY_TO_JAMO.get(ch.lower()) for ch in word]
     text = recompose("".join(k for k in keys if k))
     return text if text and all(is_syllable(ch) for ch in text) else None
+
+
+_LETTER_RUNS = re.compile(r"([A-Za-z]+)")
+
+
+def english_mode_runs(word: str) -> str | None:
+    """A word's letter runs read as English-mode typing where they make whole syllables.
+
+    2010sus -> 2010년, aoflsj -> 매리너; None when no run does (s24, galaxy).
+    """
+    parts = _LETTER_RUNS.split(word)
+    converted = [(latin_to_hangul(p) or latin_to_hangul(p.lower())) if p.isalpha() else None for p in parts]
+    if not any(converted):
+        return None
+    return "".join(c or p for c, p in zip(converted, parts, strict=True))
+
+
+def retyped(text: str) -> str:
+    """`text` as a 2-set keyboard would have shown it: English-mode runs read as Hangul, loose jamo joined.
+
+    tkatjd roffjrtl -> 삼성 갤럭시, ㅅㅏㅁ성 -> 삼성, aoflsj 6gh -> 매리너 6호; well-formed
+    text and real English (galaxy s24) come back unchanged.
+    """
+    return recompose(" ".join(english_mode_runs(w) or w for w in text.split()))
 
 
 def hangul_to_latin(word: str) -> str | None:

@@ -45,11 +45,6 @@ class KiwiRepairs:
         return [t for t in dict.fromkeys(joined) if t and t != text]
 
 
-def _repaired(query: str) -> str:
-    """The query with English-mode words read as Hangul keystrokes (tkatjd -> 삼성)."""
-    return hangul.recompose(" ".join(hangul.latin_to_hangul(w) or w for w in query.split()))
-
-
 def related(query: str, rewrite: str) -> bool:
     """Whether a rewrite has any relation to the query it rewrites.
 
@@ -57,7 +52,7 @@ def related(query: str, rewrite: str) -> bool:
     distance of half the longer string, or the two share a content morpheme (Kiwi). An LM
     rewrite with neither ("tkatjd roffjrtl" -> "커피머신") only happens to hit the index.
     """
-    fixed = _repaired(query)
+    fixed = hangul.retyped(query)
     a = hangul.keystrokes(fixed).replace(" ", "")
     b = hangul.keystrokes(rewrite).replace(" ", "")
     if hangul.osa_distance(a, b) <= max(len(a), len(b)) // 2:

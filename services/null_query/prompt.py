@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from services.null_query import hangul
 from services.null_query.hangul import keystrokes
 
 DEFAULT_BANK = Path(__file__).parent / "data" / "examples.jsonl"
 INSTRUCTION = "검색 결과가 없는 검색어를 사용자가 의도한 검색어로 고칩니다.\n\n"
 ANSWER_CUE = "고친 검색어:"
+RETYPED_CUE = "한글 자판:"
 
 
 @dataclass(frozen=True)
@@ -96,13 +98,15 @@ class NgramSelector:
         return [self._examples[i] for i in order[:k]]
 
 
-def _block(query: str, previous: Sequence[str], clicked: Sequence[str]) -> str:
+def _block(query: str, previous: Sequence[str], clicked: Sequence[str], *, retyped: bool = False) -> str:
     lines = []
     if previous:
         lines.append(f"이전 검색어: {' | '.join(previous[-3:])}")
     if clicked:
         lines.append(f"클릭한 결과: {' | '.join(clicked[-3:])}")
     lines.append(f"검색어: {query}")
+    if retyped and (reading := hangul.retyped(query)) != " ".join(query.split()):
+        lines.append(f"{RETYPED_CUE} {reading}")
     return "\n".join(lines) + f"\n{ANSWER_CUE}"
 
 
@@ -122,9 +126,14 @@ def build_adapter_prompt(query: str, previous: Sequence[str] = (), clicked: Sequ
 
     The adapter was tuned on exactly this form (`services/null_query/tuning.py`), so it needs
     no instruction and no worked examples; its prefill is a few dozen tokens instead of the
-    few-shot prompt's several hundred.
+    few-shot prompt's several hundred. When the query reads differently re-typed on a 2-set
+    keyboard (`hangul.retyped`: English-mode letters as Hangul, loose jamo joined), that
+    reading follows the query on its own line ("한글 자판: 삼성 갤럭시"): a 270M model sees
+    English-mode keystrokes as English subwords and cannot learn the layout from them, so it
+    is shown what a keyboard would have typed and decides whether that is the query meant
+    (real English such as "galaxy s24" gets no reading).
     """
-    return _block(query, previous, clicked)
+    return _block(query, previous, clicked, retyped=True)
 
 
 def parse_completion(text: str, query: str, *, max_chars: int) -> str | None:

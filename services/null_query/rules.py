@@ -8,7 +8,6 @@ is still repaired. Every candidate is later verified against the index.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -39,7 +38,6 @@ class RuleInput:
 
 
 Rule = Callable[[RuleInput], list[Candidate]]
-_LETTER_RUNS = re.compile(r"([A-Za-z]+)")
 
 
 def _cand(text: str, kind: RewriteType, distance: int = 0, prior: float | None = None) -> Candidate:
@@ -59,16 +57,7 @@ def _convert_words(words: Sequence[str], convert: Callable[[str], str | None]) -
 
 def _ko_from_latin(word: str, lexicon: JamoLexicon) -> str | None:
     """Letter runs converted where they make whole syllables (2010sus -> 2010년); None if none do."""
-    if word.lower() in lexicon:
-        return None
-    parts = _LETTER_RUNS.split(word)
-    converted = [
-        (hangul.latin_to_hangul(p) or hangul.latin_to_hangul(p.lower())) if p.isalpha() else None
-        for p in parts
-    ]
-    if not any(converted):
-        return None
-    return "".join(c or p for c, p in zip(converted, parts, strict=True))
+    return None if word.lower() in lexicon else hangul.english_mode_runs(word)
 
 
 def _latin_from_ko(word: str, lexicon: JamoLexicon) -> str | None:

@@ -10,6 +10,7 @@ from services.null_query.noise import NOISES
 from services.null_query.prompt import (
     DEFAULT_BANK,
     NgramSelector,
+    build_adapter_prompt,
     build_prompt,
     load_examples,
     parse_completion,
@@ -51,6 +52,17 @@ def test_prompt_ends_with_query_and_parse_takes_first_line() -> None:
     assert prompt.endswith("이전 검색어: 이전\n클릭한 결과: 클릭\n검색어: tkatjd\n고친 검색어:")
     assert parse_completion(' "삼성"\n검색어: x', "tkatjd", max_chars=20) == "삼성"
     assert parse_completion(" tkatjd", "tkatjd", max_chars=20) is None
+
+
+def test_adapter_prompt_shows_the_retyped_reading_only_when_it_differs() -> None:
+    assert build_adapter_prompt("tkatjd roffjrtl", ("폰",)) == (
+        "이전 검색어: 폰\n검색어: tkatjd roffjrtl\n한글 자판: 삼성 갤럭시\n고친 검색어:"
+    )
+    assert build_adapter_prompt("ㅅㅏㅁ성") == "검색어: ㅅㅏㅁ성\n한글 자판: 삼성\n고친 검색어:"
+    for plain in ("삼성 갤럭시", "galaxy s24", "삼성갤럭시"):
+        assert build_adapter_prompt(plain) == f"검색어: {plain}\n고친 검색어:"
+    # the few-shot prompt of the base model is unchanged (its examples show no reading)
+    assert "한글 자판" not in build_prompt("tkatjd", load_examples(DEFAULT_BANK)[:2])
 
 
 def test_title_match_proposes_spacing_and_typo_fixes() -> None:

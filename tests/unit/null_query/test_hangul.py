@@ -44,3 +44,18 @@ def test_jamo_distance_counts_one_jamo_slip_as_one_edit() -> None:
     assert hangul.jamo_distance("삼성", "삼상") == 1
     assert hangul.jamo_distance("갤럭시", "갤럭시") == 0
     assert hangul.jamo_distance("삼성", "상섬") == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("tkatjd roffjrtl", "삼성 갤럭시"),
+        ("ㅅㅏㅁ성", "삼성"),
+        ("aoflsj 6gh", "매리너 6호"),
+        ("2010sus", "2010년"),
+        ("galaxy s24", "galaxy s24"),
+        ("아이폰 15 케이스", "아이폰 15 케이스"),
+    ],
+)
+def test_retyped_reads_english_mode_runs_and_joins_loose_jamo(text: str, meant: str) -> None:
+    assert hangul.retyped(text) == meant

@@ -107,7 +107,9 @@ async def test_served_adapter_gets_its_zero_shot_prompt() -> None:
     result = await pipeline.run(RewriteRequest("dkdlvhs 16", previous_queries=("아이폰 케이스",)))
     assert "아이폰 15" in [r.text for r in result.rewrites]
     assert lm.samplings[0].adapter == "null-query-rewrite"
-    assert lm.prompts[0] == "이전 검색어: 아이폰 케이스\n검색어: dkdlvhs 16\n고친 검색어:"  # no shots
+    # no shots; the query re-typed on a 2-set keyboard follows it
+    expected = "이전 검색어: 아이폰 케이스\n검색어: dkdlvhs 16\n한글 자판: 아이폰 16\n고친 검색어:"
+    assert lm.prompts[0] == expected
 
 
 async def test_adapter_calls_ask_for_their_own_number_of_completions_greedy_when_one() -> None:

@@ -121,8 +121,12 @@ def test_examples_are_adapter_prompts_with_one_line_targets(data_dir: Path) -> N
 
 
 def _session_lines(prompt: str) -> tuple[list[str], list[str]]:
-    """(previous, clicked) of a prompt's session lines (all lines before the query's two)."""
-    lines = dict(line.split(": ", 1) for line in prompt.split("\n")[:-2])
+    """(previous, clicked) of a prompt's session lines (all lines before the query's)."""
+    head = prompt.split("\n")
+    lines = dict(
+        line.split(": ", 1)
+        for line in head[: next(i for i, x in enumerate(head) if x.startswith("검색어: "))]
+    )
     previous = lines["이전 검색어"].split(" | ") if "이전 검색어" in lines else []
     clicked = lines["클릭한 결과"].split(" | ") if "클릭한 결과" in lines else []
     return previous, clicked

@@ -73,9 +73,10 @@ def _norm(s: str) -> str:
 async def run_arm(
     stage: LmStage, backend: EmbeddedBm25Backend, items: list[dict[str, str]], arm: Arm
 ) -> None:
+    vocabulary = {w.lower() for w in await backend.vocabulary()}  # as the service: index words stay
     for item in items:
         started = time.perf_counter()
-        output = await stage.run(RewriteRequest(item["query"]), [])
+        output = await stage.run(RewriteRequest(item["query"]), [], known=lambda w: w.lower() in vocabulary)
         arm.latencies.append(time.perf_counter() - started)
         texts = [c.text for c in output.candidates]
         verified = [t for t in texts if await backend.count(t) > 0]

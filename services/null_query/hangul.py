@@ -10,6 +10,7 @@ conversion (tkatjd -> 삼성) the same operation, and gives jamo-level edit dist
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _BASE = 0xAC00
 CHO = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
@@ -163,13 +164,16 @@ def english_mode_runs(word: str) -> str | None:
     return "".join(c or p for c, p in zip(converted, parts, strict=True))
 
 
-def retyped(text: str) -> str:
+def retyped(text: str, known: Callable[[str], bool] | None = None) -> str:
     """`text` as a 2-set keyboard would have shown it: English-mode runs read as Hangul, loose jamo joined.
 
     tkatjd roffjrtl -> 삼성 갤럭시, ㅅㅏㅁ성 -> 삼성, aoflsj 6gh -> 매리너 6호; well-formed
-    text and real English (galaxy s24) come back unchanged.
+    text and real English that makes no syllables (galaxy s24) come back unchanged. Some real
+    words do make syllables (skt -> 낫, sk -> 나, ai -> 먀): words `known` accepts (the index
+    vocabulary) are kept as written.
     """
-    return recompose(" ".join(english_mode_runs(w) or w for w in text.split()))
+    words = (w if known is not None and known(w) else english_mode_runs(w) or w for w in text.split())
+    return recompose(" ".join(words))
 
 
 def hangul_to_latin(word: str) -> str | None:

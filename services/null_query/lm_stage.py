@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from searchlm.errors import InvalidRequestError
@@ -69,10 +69,15 @@ class LmStage:
         self._config = config
         self._adapter = AdapterProbe(client, config.adapter)
 
-    def prompt(self, request: RewriteRequest, *, adapter: str = "") -> str:
-        """The adapter's zero-shot prompt, or the few-shot prompt for the base model."""
+    def prompt(
+        self, request: RewriteRequest, *, adapter: str = "", known: Callable[[str], bool] | None = None
+    ) -> str:
+        """The adapter's zero-shot prompt (`known`: index words it does not re-read as
+        English-mode typing), or the few-shot prompt for the base model."""
         if adapter:
-            return build_adapter_prompt(request.query, request.previous_queries, request.clicked_titles)
+            return build_adapter_prompt(
+                request.query, request.previous_queries, request.clicked_titles, known
+            )
         examples = self._selector.select(request.query, self._config.shots)
         return build_prompt(request.query, examples, request.previous_queries, request.clicked_titles)
 
@@ -80,10 +85,12 @@ class LmStage:
         """The configured adapter if the model server serves it, else "" (asked once)."""
         return self._adapter.name if await self._adapter.served() else ""
 
-    async def run(self, request: RewriteRequest, to_score: Sequence[str]) -> LmOutput:
+    async def run(
+        self, request: RewriteRequest, to_score: Sequence[str], known: Callable[[str], bool] | None = None
+    ) -> LmOutput:
         """Generates rewrites and scores `to_score` concurrently (one prompt, prefix reused)."""
         adapter = await self.adapter()
-        prompt = self.prompt(request, adapter=adapter)
+        prompt = self.prompt(request, adapter=adapter, known=known)
         top = list(to_score[: self._config.score_top])
         try:
             generated, scored = await asyncio.gather(

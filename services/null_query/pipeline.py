@@ -163,7 +163,8 @@ class NullQueryPipeline:
             return empty, ["lm_timeout"]
         ordered = sorted(verified, key=lambda t: -verified[t].best.prior)
         try:
-            return await asyncio.wait_for(self._lm.run(request, ordered), timeout=wait), []
+            run = self._lm.run(request, ordered, known=lambda w: w.lower() in self._lexicon)
+            return await asyncio.wait_for(run, timeout=wait), []
         except (TimeoutError, DeadlineExceededError):
             return empty, ["lm_timeout"]
         except SearchlmError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -98,14 +98,21 @@ class NgramSelector:
         return [self._examples[i] for i in order[:k]]
 
 
-def _block(query: str, previous: Sequence[str], clicked: Sequence[str], *, retyped: bool = False) -> str:
+def _block(
+    query: str,
+    previous: Sequence[str],
+    clicked: Sequence[str],
+    *,
+    retyped: bool = False,
+    known: Callable[[str], bool] | None = None,
+) -> str:
     lines = []
     if previous:
         lines.append(f"이전 검색어: {' | '.join(previous[-3:])}")
     if clicked:
         lines.append(f"클릭한 결과: {' | '.join(clicked[-3:])}")
     lines.append(f"검색어: {query}")
-    if retyped and (reading := hangul.retyped(query)) != " ".join(query.split()):
+    if retyped and (reading := hangul.retyped(query, known)) != " ".join(query.split()):
         lines.append(f"{RETYPED_CUE} {reading}")
     return "\n".join(lines) + f"\n{ANSWER_CUE}"
 
@@ -121,7 +128,12 @@ def build_prompt(
     return INSTRUCTION + shots + _block(query, previous, clicked)
 
 
-def build_adapter_prompt(query: str, previous: Sequence[str] = (), clicked: Sequence[str] = ()) -> str:
+def build_adapter_prompt(
+    query: str,
+    previous: Sequence[str] = (),
+    clicked: Sequence[str] = (),
+    known: Callable[[str], bool] | None = None,
+) -> str:
     """Zero-shot prompt of the `null-query-rewrite` adapter: the query block alone.
 
     The adapter was tuned on exactly this form (`services/null_query/tuning.py`), so it needs
@@ -131,9 +143,11 @@ def build_adapter_prompt(query: str, previous: Sequence[str] = (), clicked: Sequ
     reading follows the query on its own line ("한글 자판: 삼성 갤럭시"): a 270M model sees
     English-mode keystrokes as English subwords and cannot learn the layout from them, so it
     is shown what a keyboard would have typed and decides whether that is the query meant
-    (real English such as "galaxy s24" gets no reading).
+    (real English such as "galaxy s24" gets no reading). Words `known` accepts (the index
+    vocabulary, when the service has one) are not re-read: "skt dyrmawp" reads "skt 요금제",
+    not "낫 요금제".
     """
-    return _block(query, previous, clicked, retyped=True)
+    return _block(query, previous, clicked, retyped=True, known=known)
 
 
 def parse_completion(text: str, query: str, *, max_chars: int) -> str | None:

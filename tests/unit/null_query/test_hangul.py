@@ -59,3 +59,8 @@ def test_jamo_distance_counts_one_jamo_slip_as_one_edit() -> None:
 )
 def test_retyped_reads_english_mode_runs_and_joins_loose_jamo(text: str, meant: str) -> None:
     assert hangul.retyped(text) == meant
+
+
+def test_retyped_keeps_known_words_that_would_read_as_hangul() -> None:
+    assert hangul.retyped("skt dyrmawp") == "낫 요금제"
+    assert hangul.retyped("skt dyrmawp", known={"skt"}.__contains__) == "skt 요금제"

@@ -112,6 +112,17 @@ async def test_served_adapter_gets_its_zero_shot_prompt() -> None:
     assert lm.prompts[0] == expected
 
 
+async def test_adapter_reading_keeps_index_words_that_would_read_as_hangul() -> None:
+    # "skt" typed in English mode would read 낫; the index knows it as a word, so it stays
+    lm = FakeLm(["skt 요금제"], adapters=["null-query-rewrite"])
+    stage = LmStage(client=lm, selector=NgramSelector(EXAMPLES), config=LmStageConfig())  # type: ignore[arg-type]
+    backend = FakeBackend(["skt 요금제 할인", "삼성 갤럭시"])
+    pipeline = NullQueryPipeline(backend=backend, kiwi=NoKiwi(), lm=stage, config=PipelineConfig())  # type: ignore[arg-type]
+    await pipeline.start()
+    await pipeline.run(RewriteRequest("skt dyrmawp"))
+    assert lm.prompts[0] == "검색어: skt dyrmawp\n한글 자판: skt 요금제\n고친 검색어:"
+
+
 async def test_adapter_calls_ask_for_their_own_number_of_completions_greedy_when_one() -> None:
     lm = FakeLm(["아이폰 15"], adapters=["null-query-rewrite"])
     config = LmStageConfig(candidates=3, adapter_candidates=1)

@@ -123,7 +123,12 @@ class LmStage:
         ]
 
     async def _score(self, prompt: str, texts: list[str], adapter: str) -> dict[str, float]:
-        if not texts:
-            return {}
+        """Mean log-probabilities of `texts` after the prompt.
+
+        The ranking only uses them relative to the best one (`ranking.rank`: exp(score - best)),
+        so a lone candidate needs no call: whatever its score, it is the best (0.0 stands in).
+        """
+        if len(texts) < 2:
+            return dict.fromkeys(texts, 0.0)
         scores = await self._client.score(prompt, [f" {t}" for t in texts], adapter=adapter)
         return {texts[s.index]: s.mean_logprob for s in scores}

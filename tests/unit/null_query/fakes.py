@@ -60,6 +60,7 @@ class FakeLm:
         self.served_adapters = tuple(adapters)
         self.prompts: list[str] = []
         self.samplings: list[LmSampling] = []
+        self.scored: list[list[str]] = []  # the continuations of each score call
 
     async def _wait(self) -> None:
         if self.down:
@@ -77,6 +78,7 @@ class FakeLm:
         raise NotImplementedError
 
     async def score(self, prompt: str, continuations: Sequence[str], *, adapter: str = "") -> list[LmScore]:
+        self.scored.append(list(continuations))
         await self._wait()
         # The fake "likes" its own replies, as a real LM likes what it would generate.
         return [

@@ -123,6 +123,16 @@ async def test_adapter_reading_keeps_index_words_that_would_read_as_hangul() -> 
     assert lm.prompts[0] == "검색어: skt dyrmawp\n한글 자판: skt 요금제\n고친 검색어:"
 
 
+async def test_lone_rule_candidate_is_not_sent_to_score() -> None:
+    # the ranking uses LM scores relative to the best one: a lone candidate is the best anyway
+    lm = FakeLm(["없는 상품"])
+    stage = LmStage(client=lm, selector=NgramSelector(EXAMPLES), config=LmStageConfig())  # type: ignore[arg-type]
+    output = await stage.run(RewriteRequest("tkatjd"), ["삼성"])
+    assert (output.scores, lm.scored) == ({"삼성": 0.0}, [])
+    output = await stage.run(RewriteRequest("tkatjd"), ["삼성", "삼성 갤럭시"])
+    assert lm.scored == [[" 삼성", " 삼성 갤럭시"]] and set(output.scores) == {"삼성", "삼성 갤럭시"}
+
+
 async def test_adapter_calls_ask_for_their_own_number_of_completions_greedy_when_one() -> None:
     lm = FakeLm(["아이폰 15"], adapters=["null-query-rewrite"])
     config = LmStageConfig(candidates=3, adapter_candidates=1)

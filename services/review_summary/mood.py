@@ -1,7 +1,7 @@
 """Whether a predicate says the reviewer's own opinion of what they had.
 
 Wishes (좋겠다), guesses (재밌겠다, 재밌을 것 같다, 좋을 듯),
-counterfactuals (좋았을 텐데), conditions (예쁘면, 좋다면), reported
+counterfactuals and conjectures (좋았을 텐데, 괜찮을 텐데), conditions (예쁘면, 좋다면), reported
 speech (좋다고 해서 샀는데, 재밌다는 사람들, 아까웠다면서) and questions
 (재밌나?, 더 말이 필요한가?) do not, nor does a clause describing a noun that
 is itself only supposed ("임팩트가 있는 스토리였다면"): "이거 재미있다고 하는 사람들" is a
@@ -65,6 +65,8 @@ def asserted(tokens: Sequence[Token], end: int) -> bool:
         return False  # 좋았을 텐데, 좋았을 것을
     if tag == "ETM" and ending.form in ("을", "ᆯ") and _guessed(tokens, j + 1):
         return False  # 재밌을 것 같다, 재밌을꺼 같네요, 좋을 듯
+    if tag == "ETM" and ending.form in ("을", "ᆯ") and _supposed(tokens, j + 1):
+        return False  # 괜찮을 텐데 (it would be), 싸면 좋을 텐데
     if tag in ("EC", "EF", "ETM") and ending.form.startswith(_QUOTATIVE):
         return False
     if tag == "EC" and ending.form in ("면", "으면"):
@@ -75,6 +77,38 @@ def asserted(tokens: Sequence[Token], end: int) -> bool:
         return asserted(tokens, j + 2)  # 있는 스토리였다면: the mood of "(noun)이다"
     asks = j + 1 < len(tokens) and tokens[j + 1].form.startswith("?")
     return not (tag in ("EC", "EF") and asks)
+
+
+def _supposed(tokens: Sequence[Token], k: int) -> bool:
+    """tokens[k] is the bound noun 터 of "-ㄹ 텐데 / -ㄹ 터": a conjecture, not a report."""
+    return k < len(tokens) and _tag(tokens[k]) == "NNB" and tokens[k].form == "터"
+
+
+# What ends or goes away: regret at it is not a complaint about the thing.
+_PARTING_NOUNS = frozenset(["끝", "마지막", "종영", "종방", "막방", "완결", "단종", "품절", "매진"])
+_PARTING_VERBS = frozenset(["끝나", "끝내"])
+_REGRETS = frozenset(["아쉽", "섭섭", "서운"])
+
+
+def parting(tokens: Sequence[Token], start: int, stem: str) -> bool:
+    """The regret whose predicate starts at tokens[start] is that something ends or is gone
+    ("마지막이라니 아쉽네요", "끝나서 너무 아쉬워요", "종영이 다가오니 아쉽다", "단종돼서
+    아쉬워요"): the reviewer liked it. "마지막 장면이 아쉽다" (the ending disappoints) names
+    what it regrets as its subject and stays a complaint."""
+    if stem not in _REGRETS:
+        return False
+    k = start - 1
+    while k >= 0 and _tag(tokens[k]) == "MAG":  # 너무, 벌써, 좀
+        k -= 1
+    if k < 1 or _tag(tokens[k]) != "EC":
+        return False
+    verb = tokens[k - 1]
+    if _tag(verb) in ("VV", "VX") and verb.form in _PARTING_VERBS:
+        return True
+    if _tag(verb) in ("VCP", "XSV"):  # 끝이라, 종영해서, 단종돼서
+        return tokens[k - 2].form in _PARTING_NOUNS if k >= 2 else False
+    # 종영이 다가오니: a parting noun in the clause before the cause
+    return _tag(verb) == "VV" and any(t.form in _PARTING_NOUNS for t in tokens[max(0, k - 4) : k - 1])
 
 
 def _described_noun(tokens: Sequence[Token], j: int) -> bool:

@@ -278,7 +278,7 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
             implied = not aspect and stem in lexicon.IMPLIED_ASPECTS
             aspect = lexicon.IMPLIED_ASPECTS[stem] if implied else aspect
             negated = negated or clause.negator or denied
-            own = mood.asserted(tokens, end) and not elsewhere
+            own = mood.asserted(tokens, end) and not elsewhere and not mood.parting(tokens, i, stem)
             sign = polarity(stem, aspect, negated, review.rating) if own else 0
             if sign and _judges(aspect, stem, attributive):
                 rated = lexical_sign(stem, aspect) is None

@@ -104,6 +104,16 @@ CASES = [
     ("다음 편이 나오면 좋겠다", 5, set()),
     ("2편은 안 만드는 게 더 좋았을 텐데", 1, set()),
     ("재밌겠다", 5, set()),
+    # ... nor a conjecture ("-ㄹ 텐데": it would be)
+    ("한번 나오는 것도 괜찮을텐데", 1, set()),
+    ("가격이 조금 싸면 좋을 텐데 아쉬워요", 3, {(OVERALL, "아쉽", -1)}),
+    # regret that it ends or is gone is no complaint; the ending as the subject of 아쉽다 is
+    ("마지막이라니 아쉽네요", 5, set()),
+    ("끝나서 너무 아쉬워요", 5, set()),
+    ("종영이 다가오니 아쉽네", 5, set()),
+    ("단종돼서 아쉬워요", 5, set()),
+    ("마지막 장면이 아쉽다", 3, {("장면", "아쉽", -1)}),
+    ("결말이 아쉬워요", 3, {("결말", "아쉽", -1)}),
     ("디자인이 예쁘면 좋겠어요", 5, set()),
     ("다른 분들도 알았으면 좋겟습니다", 5, set()),  # 겟: the common misspelling of 겠
     # a clause describing a noun the sentence only supposes ("...스토리였다면")

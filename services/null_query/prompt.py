@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Protocol
 
 from services.null_query import hangul
-from services.null_query.hangul import keystrokes
 
 DEFAULT_BANK = Path(__file__).parent / "data" / "examples.jsonl"
 INSTRUCTION = "검색 결과가 없는 검색어를 사용자가 의도한 검색어로 고칩니다.\n\n"
@@ -70,7 +69,7 @@ class ExampleSelector(Protocol):
 
 
 def _grams(text: str) -> Counter[str]:
-    keys = f" {keystrokes(text.lower())} "
+    keys = f" {hangul.keystrokes(text.lower())} "
     return Counter(keys[i : i + n] for n in (2, 3) for i in range(len(keys) - n + 1))
 
 

@@ -87,28 +87,42 @@ def _supposed(tokens: Sequence[Token], k: int) -> bool:
 # What ends or goes away: regret at it is not a complaint about the thing.
 _PARTING_NOUNS = frozenset(["끝", "마지막", "종영", "종방", "막방", "완결", "단종", "품절", "매진"])
 _PARTING_VERBS = frozenset(["끝나", "끝내"])
-_REGRETS = frozenset(["아쉽", "섭섭", "서운"])
+_APPROACHING = frozenset(["다가오", "오", "되"])  # 종영이 다가오니, 마지막이 되니
+_WHEN_ADVERBS = frozenset(["벌써", "이제", "곧", "드디어", "결국"])  # when it ends, not how
 
 
 def parting(tokens: Sequence[Token], start: int, stem: str) -> bool:
-    """The regret whose predicate starts at tokens[start] is that something ends or is gone
-    ("마지막이라니 아쉽네요", "끝나서 너무 아쉬워요", "종영이 다가오니 아쉽다", "단종돼서
-    아쉬워요"): the reviewer liked it. "마지막 장면이 아쉽다" (the ending disappoints) names
-    what it regrets as its subject and stays a complaint."""
-    if stem not in _REGRETS:
+    """The regret (아쉽다) whose predicate starts at tokens[start] is that something ends or is
+    gone ("마지막이라니 아쉽네요", "벌써 끝나서 아쉬워요", "종영이 다가오니 아쉽다", "단종돼서
+    아쉬워요"): the reviewer liked it. A complaint stays one where the ending is what it
+    regrets ("마지막 장면이 아쉽다"), how it ends ("허무하게 / 너무 빨리 끝나서 아쉽다"), or
+    what happens there ("마지막에 늘어져서 아쉬웠다")."""
+    if stem != "아쉽":
         return False
     k = start - 1
     while k >= 0 and _tag(tokens[k]) == "MAG":  # 너무, 벌써, 좀
         k -= 1
     if k < 1 or _tag(tokens[k]) != "EC":
         return False
-    verb = tokens[k - 1]
+    verb, before = tokens[k - 1], tokens[k - 2] if k >= 2 else None
     if _tag(verb) in ("VV", "VX") and verb.form in _PARTING_VERBS:
-        return True
+        return before is None or not _manner(before)
     if _tag(verb) in ("VCP", "XSV"):  # 끝이라, 종영해서, 단종돼서
-        return tokens[k - 2].form in _PARTING_NOUNS if k >= 2 else False
-    # 종영이 다가오니: a parting noun in the clause before the cause
-    return _tag(verb) == "VV" and any(t.form in _PARTING_NOUNS for t in tokens[max(0, k - 4) : k - 1])
+        return before is not None and before.form in _PARTING_NOUNS
+    # 종영이 다가오니: a parting noun as the subject of a verb of coming
+    return (
+        _tag(verb) == "VV"
+        and verb.form in _APPROACHING
+        and k >= 3
+        and _tag(tokens[k - 2]).startswith("J")
+        and tokens[k - 3].form in _PARTING_NOUNS
+    )
+
+
+def _manner(token: Token) -> bool:
+    """A modifier of how something ends ("허무하게", "빨리"), not of when ("벌써")."""
+    tag = _tag(token)
+    return (tag == "EC" and token.form == "게") or (tag == "MAG" and token.form not in _WHEN_ADVERBS)
 
 
 def _described_noun(tokens: Sequence[Token], j: int) -> bool:

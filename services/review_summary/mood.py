@@ -41,8 +41,9 @@ _QUESTION_ENDINGS = frozenset(
 )
 
 
-# Bound nouns after a prospective ending that make a guess ("-ㄹ 것 같다", "-ㄹ 듯").
-_GUESS_NOUNS = frozenset(["것", "거", "꺼", "듯"])
+# Bound nouns after a prospective ending that make a guess ("-ㄹ 것 같다", "-ㄹ 듯") or a
+# conjecture ("-ㄹ 텐데": 터 + 이다, "괜찮을 텐데", it would be fine).
+_GUESS_NOUNS = frozenset(["것", "거", "꺼", "듯", "터"])
 
 
 def _guessed(tokens: Sequence[Token], k: int) -> bool:
@@ -64,9 +65,7 @@ def asserted(tokens: Sequence[Token], end: int) -> bool:
     if past and tag == "ETM" and ending.form in ("을", "ᆯ"):
         return False  # 좋았을 텐데, 좋았을 것을
     if tag == "ETM" and ending.form in ("을", "ᆯ") and _guessed(tokens, j + 1):
-        return False  # 재밌을 것 같다, 재밌을꺼 같네요, 좋을 듯
-    if tag == "ETM" and ending.form in ("을", "ᆯ") and _supposed(tokens, j + 1):
-        return False  # 괜찮을 텐데 (it would be), 싸면 좋을 텐데
+        return False  # 재밌을 것 같다, 재밌을꺼 같네요, 좋을 듯, 괜찮을 텐데
     if tag in ("EC", "EF", "ETM") and ending.form.startswith(_QUOTATIVE):
         return False
     if tag == "EC" and ending.form in ("면", "으면"):
@@ -77,11 +76,6 @@ def asserted(tokens: Sequence[Token], end: int) -> bool:
         return asserted(tokens, j + 2)  # 있는 스토리였다면: the mood of "(noun)이다"
     asks = j + 1 < len(tokens) and tokens[j + 1].form.startswith("?")
     return not (tag in ("EC", "EF") and asks)
-
-
-def _supposed(tokens: Sequence[Token], k: int) -> bool:
-    """tokens[k] is the bound noun 터 of "-ㄹ 텐데 / -ㄹ 터": a conjecture, not a report."""
-    return k < len(tokens) and _tag(tokens[k]) == "NNB" and tokens[k].form == "터"
 
 
 # What ends or goes away: regret at it is not a complaint about the thing.

@@ -123,9 +123,18 @@ def analyze(text: str, *, top_n: int = 1, typos: str | None = None) -> list[tupl
 
 
 def join(morphemes: Sequence[tuple[str, str]]) -> str:
-    """Surface text of (form, tag) morphemes, re-conjugated by Kiwi (깨끗/XR 하/XSA 다/EF -> 깨끗하다)."""
+    """Surface text of (form, tag) morphemes, re-conjugated by Kiwi (깨끗/XR 하/XSA 다/EF -> 깨끗하다).
+
+    An auxiliary after -어야 is spaced as the standard writes it ("봐야 한다"; Kiwi glues it)."""
+    spaced = [
+        (form, tag, True) if tag == "VX" and k and morphemes[k - 1][0] in _SPACED_BEFORE_AUX else (form, tag)
+        for k, (form, tag) in enumerate(morphemes)
+    ]
     with _lock:
-        return str(_build().join(list(morphemes)))
+        return str(_build().join(spaced))
+
+
+_SPACED_BEFORE_AUX = frozenset({"어야", "아야"})
 
 
 # Content morphemes: nouns, verb/adjective stems, roots, foreign words, numbers, determiners and

@@ -52,7 +52,9 @@ class AspectGrouper:
         first_form: dict[str, str] = {}
         for a in aspects_by_count:
             if a:
-                first_form.setdefault(lemma_key(a), a)
+                key = lemma_key(a)
+                if first_form.setdefault(key, a) != a and key in lexicon.UMBRELLA_WORDS:
+                    first_form[key] = key  # 아들 and 조카 in one group: said as 아이
         keys = list(first_form)
         vectors = self._vectors(keys)
         head_of: dict[str, str] = {}

@@ -12,6 +12,7 @@ from services.review_summary.faithfulness import (
     TextSplitter,
     chunk_review,
     claim_core,
+    own_clause,
     pack_premises,
     quoting_reviews,
 )
@@ -72,6 +73,7 @@ class FaithfulnessChecker:
         confirmed: Mapping[str, Collection[str]] | None = None,
         confirmed_only: Collection[str] = (),
         restated: Mapping[str, Mapping[str, str]] | None = None,
+        clause_at: Mapping[str, Mapping[str, int]] | None = None,
     ) -> list[ClaimSupport]:
         """Support of each claim (taken whole) counted review by review: every chunk of each of
         its reviews is scored on its own, all in one NLI batch; a review that quotes the claim
@@ -87,11 +89,21 @@ class FaithfulnessChecker:
         `restated` gives, per claim, the hypothesis a review is scored against in its own
         aspect word: "택배 신속하고" is asked about "택배가 빠르다" for the claim "배송이 빠르다"
         (the grouping merged 택배 into 배송; NLI does not know they are one aspect).
+
+        `clause_at` gives, per claim, where in a confirmed review the extractor read it stated
+        (a character offset): that clause ("재밌게 본 영화" of "비정한 권력.. 재밌게 본 영화",
+        `own_clause`) is scored as one more premise of the review (NLI judges a short clause
+        better than a review that goes on to something else). The clause never contradicts;
+        its entailment can outweigh a contradiction the review's chunks gave (each review lands
+        on the side of its strongest verdict: "조카는 재밌어 하는데 재미는 조금 떨어지네요" says
+        the nephew enjoyed it).
         """
         size = self._settings.chunk_chars
-        restated = restated or {}
+        restated, confirmed = restated or {}, confirmed or {}
         chunks = {r.id: chunk_review(r, self._splitter, size) for _, rs in jobs for r in rs}
         pairs = [(claim, chunk) for claim, reviews in jobs for r in reviews for chunk in chunks[r.id]]
+        first_clause = len(pairs)
+        pairs += self._own_clauses(jobs, confirmed, clause_at or {}, chunks)
         hypotheses = [restated.get(claim, {}).get(chunk.review_id, claim) for claim, chunk in pairs]
         scores = self._scorer.score(
             [(chunk.text, claim_core(h)) for (_, chunk), h in zip(pairs, hypotheses, strict=True)]
@@ -100,15 +112,35 @@ class FaithfulnessChecker:
         lenient = Thresholds(
             self._settings.confirm_entailment_threshold, self._settings.contradiction_threshold
         )
-        confirmed = confirmed or {}
-        for (claim, chunk), score in zip(pairs, scores, strict=True):
+        for k, ((claim, chunk), score) in enumerate(zip(pairs, scores, strict=True)):
             own = chunk.review_id in confirmed.get(claim, ())
             if claim in confirmed_only and not own:
                 score = _without_entailment(score)
+            if k >= first_clause:
+                score = _without_contradiction(score)
             tallies[claim].add((chunk.review_id,), score, lenient if own else None)
         for claim, reviews in jobs:
             tallies[claim].quote(quoting_reviews(claim, reviews))
         return [self._support(claim, tallies[claim]) for claim, _ in jobs]
+
+    def _own_clauses(
+        self,
+        jobs: Sequence[tuple[str, Sequence[Review]]],
+        confirmed: Mapping[str, Collection[str]],
+        clause_at: Mapping[str, Mapping[str, int]],
+        chunks: Mapping[str, Sequence[Chunk]],
+    ) -> list[tuple[str, Chunk]]:
+        """(claim, clause) of each confirmed review with an offset, unless the clause is one of
+        the review's chunks already."""
+        out = []
+        for claim, reviews in jobs:
+            offsets = clause_at.get(claim, {})
+            for r in reviews:
+                if r.id in offsets and r.id in confirmed.get(claim, ()):
+                    text = own_clause(r.text, offsets[r.id], self._splitter)
+                    if text and text not in {c.text for c in chunks[r.id]}:
+                        out.append((claim, Chunk(r.id, text)))
+        return out
 
     def _quote_sentences(
         self, text: str, reviews: Sequence[Review], evidence: dict[str, SourceTally]
@@ -181,6 +213,11 @@ class FaithfulnessChecker:
             verdict is Verdict.ENTAILED,
             verdict.value,
         )
+
+
+def _without_contradiction(score: NliScores) -> NliScores:
+    """A review clause's scores with its contradiction set aside: it can only support."""
+    return NliScores(score.entailment, score.neutral + score.contradiction, 0.0)
 
 
 def _without_entailment(score: NliScores) -> NliScores:

@@ -138,6 +138,31 @@ def chunk_review(review: Review, splitter: TextSplitter, max_chars: int) -> list
     return [Chunk(review.id, c) for c in chunks]
 
 
+# Connectives that end a clause and turn to something else: -지만, -(으)나, and -ㄴ데 / -는데 glued
+# to the syllable before ("예쁜데", "하는데"): "조카는 재밌어 하는데 재미는 떨어져요".
+_N_FINAL = "".join(chr(0xAC00 + 28 * k + 4) for k in range(399))  # every syllable ending in ㄴ
+_CONTRAST = re.compile(rf"(?:지만|[{_N_FINAL}]데|으나)(?!\w)")
+
+
+def own_clause(text: str, at: int, splitter: TextSplitter) -> str:
+    """The clause of `text` that ends at or after character offset `at`: its sentence, from
+    the last contrasting connective before `at` to the first one after it ("조카는 재밌어
+    하는데" of "조카는 재밌어 하는데 재미는 조금 떨어지네요", "양이 적어요" of "맛은 좋지만 양이
+    적어요"); the whole text when `at` is outside every sentence."""
+    start = 0
+    for sentence in splitter.sentences(text):
+        start = text.find(sentence, start)
+        if start < 0:
+            break
+        if start <= at <= start + len(sentence):
+            turns = list(_CONTRAST.finditer(sentence))
+            begin = max((m.end() for m in turns if m.end() < at - start), default=0)
+            end = min((m.end() for m in turns if m.end() >= at - start), default=len(sentence))
+            return sentence[begin:end].strip()
+        start += len(sentence)
+    return text
+
+
 def pack_premises(chunks: Sequence[Chunk], max_chars: int) -> list[tuple[Premise, tuple[Chunk, ...]]]:
     """Greedy packing of chunks (in order) into premises of at most `max_chars`."""
     packs: list[list[Chunk]] = []

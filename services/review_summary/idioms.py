@@ -27,6 +27,7 @@ ADVERB_VERBS = {
     ("잘", "보"): "잘보",
     ("잘", "쓰"): "잘쓰",
     ("잘", "사"): "잘사",
+    ("잘", "먹"): "잘먹",
     ("금방", "오"): "빠르",
     ("빨리", "오"): "빠르",
     ("금방", "닳"): "닳",
@@ -51,6 +52,24 @@ SAID: dict[str, tuple[Morpheme, ...]] = {
     "마음에들": (("마음", "NNG"), ("에", "JKB"), ("들", "VV")),
     "비추": (("비추", "NNG"), ("이", "VCP")),  # "완전 비추" (not recommended), not 비추다 (to shine)
 }
+
+
+# Adjectives made feeling verbs by -어하다, as Kiwi splits them after 안 ("안 좋아해요": 좋/VA
+# 어/EC 하/VX) and in "좋아라 하다". Elsewhere a split "좋아했는데" stays 좋다 (about the whole:
+# "이 영화 완전 좋아했는데"), since 좋아하다 judges only through a recipient (`lexicon`).
+FEELING_VERBS = {"좋": "좋아하", "싫": "싫어하"}
+
+
+def feeling_verb(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...], int] | None:
+    """좋아하다 / 싫어하다 split into adjective + 어 + 하 at tokens[i]: (stem, said, last index)."""
+    stem = FEELING_VERBS.get(tokens[i].form) if _tag(tokens[i]) == "VA" else None
+    if stem is None or i + 2 >= len(tokens):
+        return None
+    ending, light = tokens[i + 1], tokens[i + 2]
+    negated = i > 0 and tokens[i - 1].form in NEGATORS and _tag(tokens[i - 1]) == "MAG"
+    if _tag(ending) == "EC" and light.form == "하" and (ending.form in ("어라", "아라") or negated):
+        return stem, ((stem, "VV"),), i + 2
+    return None
 
 
 @dataclass
@@ -135,3 +154,23 @@ def good_slang(tokens: Sequence[Token], i: int) -> bool:
     no ending after it ("빵이 굳었다" has one)."""
     t, nxt = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else None
     return t.form == "굳" and _tag(t) == "VA" and (nxt is None or not _tag(nxt).startswith("E"))
+
+
+def done_badly(tokens: Sequence[Token], i: int) -> int:
+    """How many morphemes make "못하다" (do badly) after an object at tokens[i]: 1 for 못하/VX,
+    2 for 못/MAG 하/VV (as Kiwi reads "못했다"); 0 when none does."""
+    if i == 0 or _tag(tokens[i - 1]) != "JKO":
+        return 0
+    if tokens[i].form == "못하" and _tag(tokens[i]) in ("VX", "VV"):
+        return 1
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    pair = tokens[i].form == "못" and nxt is not None and nxt.form == "하" and _tag(nxt) == "VV"
+    return 2 if pair else 0
+
+
+def worth_seeing(tokens: Sequence[Token], i: int) -> bool:
+    """ "볼만하다" / "볼 만하다" ("worth seeing"), which Kiwi reads as 보 + ᆯ + 만 + 하."""
+    if i + 3 >= len(tokens) or tokens[i].form != "보" or _tag(tokens[i]) != "VV":
+        return False
+    etm, man, ha = tokens[i + 1], tokens[i + 2], tokens[i + 3]
+    return etm.form == "ᆯ" and man.form == "만" and _tag(man) == "NNB" and ha.form == "하"

@@ -28,6 +28,7 @@ POSITIVE = _words(
     빵빵하 쫀쫀하 보송하 가뿐하 상쾌하 청결하 정갈하 담백하 진하 참신하 유쾌하 볼만하
     맞 명작 걸작 수작 역작 꿀잼 띵작 환상적 효과적 인생영화 잘하 잘살리 진솔하
     재미나 잘보 잘쓰 잘사 마음에들 흥미진진하 훈훈하 감각적 일품 압권 최고봉 기대이상
+    좋아하 잘먹 권하 재구매하 시간가는줄모르 반갑
     """
 )
 
@@ -43,6 +44,7 @@ NEGATIVE = _words(
     촌스럽 싼티나 성의없 모자라 심하 떨어지 틀리 지연되 엉터리 노잼 구리
     닳 거슬리 미끄러지 뜯어지 벗겨지 녹슬 흘러내리 졸작 망작 쓰레기 실망적 비효율적 딸리 못하
     심심하 평면적 부러지 헤지 흔들리 진부하 식상하 겉돌 기대이하 수준이하
+    싫어하 말리 재구매안하 볼게없 보다못하
     """
 )
 
@@ -106,7 +108,27 @@ OVERALL = _words(
     후회하 아깝 형편없 유치하 뻔하 짜증나 어이없 황당하 아름답 웃기 흥미롭 인상적 매력적
     대단하 지겹 졸리 감동하 흡족하 명작 걸작 수작 역작 꿀잼 띵작 졸작 망작 쓰레기 환상적
     볼만하 잘만들 참신하 신선하 유쾌하 즐겁 멋있 멋지 인생영화 재미나 잘보 잘쓰 잘사
-    마음에들 심심하 흥미진진하 훈훈하 진부하 식상하 기대이상 기대이하 수준이하
+    마음에들 심심하 흥미진진하 훈훈하 진부하 식상하 기대이상 기대이하 수준이하 권하 말리
+    재구매하 재구매안하 볼게없 시간가는줄모르 보다못하 반갑
+    """
+)
+
+# Set phrases that judge the whole (`verdicts`): advice ("꼭 보세요": 권하, "사지 마세요": 말리),
+# buying again (재구매하, 재구매안하), "볼 게 없다" (볼게없), "시간 가는 줄 몰랐다". Never about an
+# aspect named before them ("이 이어폰 꼭 사세요" recommends the earphones).
+VERDICTS = frozenset({"권하", "말리", "재구매하", "재구매안하", "볼게없", "시간가는줄모르"})
+
+# Verbs that judge through the people (or pets) the thing was for: "아이가 좋아해요", "부모님이
+# 싫어하세요", "강아지가 잘 먹어요". They make a unit only with one of `RECIPIENTS` as subject
+# ("잘 먹었습니다" is a courtesy, "잘 먹긴 하는데" is about a pet the review does not name), and
+# never modifying a noun ("좋아하는 배우" is the reviewer's taste, not a verdict).
+RECIPIENT_VERBS = frozenset({"좋아하", "싫어하", "잘먹"})
+RECIPIENTS = _words(
+    """
+    아이 아이들 아기 애기 애 애들 아들 딸 조카 조카들 손주 손자 손녀 초등학생 유치원생 유아
+    부모님 부모 엄마 아빠 어머니 아버지 어머님 아버님 시어머니 장모님 어르신 할머니 할아버지
+    와이프 아내 남편 신랑 가족 식구 동생 언니 오빠 누나 형 친구 남친 여친 여자친구 남자친구
+    강아지 고양이 냥이 댕댕이 반려견 반려묘 애견 우리애 우리아이
     """
 )
 
@@ -155,8 +177,36 @@ ASPECT_SYNONYMS = (
     ("조립", "설치", "조립성"),
     ("내구성", "튼튼함"),
     ("무게", "중량"),
+    (
+        "아이",
+        "아이들",
+        "아기",
+        "애기",
+        "애",
+        "애들",
+        "아들",
+        "딸",
+        "조카",
+        "조카들",
+        "손주",
+        "손자",
+        "손녀",
+        "초등학생",
+        "유치원생",
+        "유아",
+        "우리애",
+        "우리아이",
+    ),
+    ("부모님", "부모", "엄마", "아빠", "어머니", "아버지", "어머님", "아버님", "시어머니", "장모님"),
+    ("강아지", "반려견", "애견", "댕댕이"),
+    ("고양이", "냥이", "반려묘"),
 )
 ASPECT_CANON = {word: group[0] for group in ASPECT_SYNONYMS for word in group}
+# Groups of different people said by the word for all of them when reviews name several
+# ("아들이 좋아해요", "조카가 좋아해요": 아이가 좋아한다); other groups keep the reviewers' most
+# used word (택배, 가성비). Each is the first word of its `ASPECT_SYNONYMS` group, the key
+# `aspects.lemma_key` gives every word of the group.
+UMBRELLA_WORDS = frozenset({"아이", "부모님"})
 
 # Predicates that name their aspect: with no aspect in the clause, "무거워요" is about 무게.
 IMPLIED_ASPECTS = {

@@ -43,7 +43,32 @@ _QUESTION_ENDINGS = frozenset(
 
 # Bound nouns after a prospective ending that make a guess ("-ㄹ 것 같다", "-ㄹ 듯") or a
 # conjecture ("-ㄹ 텐데": 터 + 이다, "괜찮을 텐데", it would be fine).
-_GUESS_NOUNS = frozenset(["것", "거", "꺼", "듯", "터"])
+_GUESS_NOUNS = frozenset(["것", "거", "꺼", "듯", "터", "뻔"])  # 뻔: "참신할 뻔했다" (nearly)
+
+
+# Connectives that give a reason: what comes after is what happened because of it.
+_REASONS = frozenset(["어서", "아서", "여서", "어", "아", "길래", "니까", "으니까", "니", "으니", "므로"])
+
+
+def said_outright(tokens: Sequence[Token], end: int) -> bool:
+    """The predicate whose last morpheme is tokens[end] ends its clause as a statement: not
+    modifying a noun ("아이가 좋아하던 브랜드") nor giving the reason for what follows ("아이가
+    좋아하길래 샀는데", "극장에 볼 게 없어서 봤는데")."""
+    j = end + 1
+    while j < len(tokens) and _tag(tokens[j]) == "EP":
+        j += 1
+    if j >= len(tokens):
+        return True
+    return _tag(tokens[j]) != "ETM" and not (_tag(tokens[j]) == "EC" and tokens[j].form in _REASONS)
+
+
+def nearly(tokens: Sequence[Token], i: int) -> bool:
+    """tokens[i] is the 뻔 of "-ㄹ 뻔하다" (nearly: "웃겨 죽을 뻔했다", "참신할 뻔한 내용"), not
+    the adjective 뻔하다 (predictable). (The predicate before it is no assertion either: 뻔 is
+    among the bound nouns of guessing.)"""
+    t = tokens[i]
+    before = tokens[i - 1] if i > 0 else None
+    return t.form == "뻔" and _tag(t) == "NNB" and before is not None and before.form in ("ᆯ", "을")
 
 
 def _guessed(tokens: Sequence[Token], k: int) -> bool:
@@ -68,8 +93,10 @@ def asserted(tokens: Sequence[Token], end: int) -> bool:
         return False  # 재밌을 것 같다, 재밌을꺼 같네요, 좋을 듯, 괜찮을 텐데
     if tag in ("EC", "EF", "ETM") and ending.form.startswith(_QUOTATIVE):
         return False
-    if tag == "EC" and ending.form in ("면", "으면"):
-        return False  # 예쁘면 좋겠어요
+    if tag == "EC" and ending.form.endswith("면") and ending.form != "면서":
+        return False  # 예쁘면 좋겠어요, 요리를 좋아하신다면 추천
+    if tag == "EC" and (ending.form in ("ᆯ지", "을지") or ending.form.startswith(("려", "으려"))):
+        return False  # 재구매할지 고민이에요 (whether), 사려다 말았다 (meant to)
     if tag == "EF" and ending.form in _QUESTION_ENDINGS:
         return False
     if tag == "ETM" and _described_noun(tokens, j):

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from searchlm.text import Token
 from searchlm.text import base_tag as _tag
-from services.review_summary import clipped, idioms, lexicon, mood
+from services.review_summary import clipped, idioms, lexicon, mood, verdicts
 from services.review_summary.polarity import lexical_sign, polarity
 from services.review_summary.types import Review
 
@@ -52,6 +52,8 @@ class OpinionUnit:
             its statement is said without a subject ("무겁다").
         rated: The polarity came from the review's rating, not the lexicon ("재범죄율이 높다"
             in a 4-star review).
+        at: Character offset in the review where the predicate's last morpheme ends (-1 when
+            unknown); the panel asks NLI about the review's clause that holds it.
     """
 
     review_id: str
@@ -62,6 +64,7 @@ class OpinionUnit:
     polarity: int
     implied: bool = False
     rated: bool = False
+    at: int = -1
 
 
 _NOUN = ("NNG", "NNP", "SL")
@@ -83,14 +86,17 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
     t, tag = tokens[i], _tag(tokens[i])
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     nxt_tag = _tag(nxt) if nxt is not None else ""
-    if _worth_seeing(tokens, i):  # 볼만하다: 보/VV ᆯ/ETM 만/NNB 하/XSA
+    phrase = verdicts.at(tokens, i) or idioms.feeling_verb(tokens, i)  # "꼭 보세요", "안 좋아해요"
+    if phrase is not None:
+        return phrase
+    if idioms.worth_seeing(tokens, i):  # 볼만하다: 보/VV ᆯ/ETM 만/NNB 하/XSA
         return "볼만하", (("볼만하", "VA"),), i + 3
     if tag == "MAG" and nxt is not None and nxt_tag == "VV" and (t.form, nxt.form) in idioms.ADVERB_VERBS:
         stem = idioms.ADVERB_VERBS[(t.form, nxt.form)]
         said = (("빠르", "VA"),) if stem == "빠르" else ((t.form, "MAG"), (nxt.form, "VV"))
         said = (*said, ("었", "EP")) if stem in idioms.PAST_SAID else said  # 잘 만들었다, not 잘 만든다
         return stem, said, i + 1
-    done_badly = _done_badly(tokens, i)
+    done_badly = idioms.done_badly(tokens, i)
     if done_badly:  # 연기를 못한다 (not -지 못하다, read as negation)
         return "못하", (("못하", "VV"),), i + done_badly - 1
     if tag in ("VA", "VV") and t.form in ("있", "없"):
@@ -103,7 +109,12 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
         return t.form, ((t.form, "VV"),), i  # 냄새가 나다; a unit only with a fault or merit noun
     if tag == "VV" and t.form in lexicon.POLAR and t.form != "못하":
         return t.form, idioms.SAID.get(t.form, ((t.form, "VV"),)), i
-    if tag in ("XR", "NNG", "MAG", "NNB") and nxt is not None and nxt_tag in ("XSA", "XSV"):
+    if (
+        tag in ("XR", "NNG", "MAG", "NNB")
+        and nxt is not None
+        and nxt_tag in ("XSA", "XSV")
+        and not mood.nearly(tokens, i)
+    ):
         stem = t.form + nxt.form
         known = stem in lexicon.POLAR or t.form in lexicon.POLAR
         if (nxt_tag == "XSA" and tag != "NNB") or known:  # 뻔/NNB 하/XSA; not 듯하다
@@ -139,26 +150,6 @@ def _bare_root(tokens: Sequence[Token], i: int) -> bool:
     ends = nxt is None or _tag(nxt) in ("SF", "SE", "SW", "SS", "SP")
     before_noun = nxt is not None and _tag(nxt) in _NOUN  # "담백 영화": whose aspect is unclear
     return (tag == "XR" and not before_noun) or (tag == "NNG" and ends)
-
-
-def _done_badly(tokens: Sequence[Token], i: int) -> int:
-    """How many morphemes make "못하다" (do badly) after an object at tokens[i]: 1 for 못하/VX,
-    2 for 못/MAG 하/VV (as Kiwi reads "못했다"); 0 when none does."""
-    if i == 0 or _tag(tokens[i - 1]) != "JKO":
-        return 0
-    if tokens[i].form == "못하" and _tag(tokens[i]) in ("VX", "VV"):
-        return 1
-    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    pair = tokens[i].form == "못" and nxt is not None and nxt.form == "하" and _tag(nxt) == "VV"
-    return 2 if pair else 0
-
-
-def _worth_seeing(tokens: Sequence[Token], i: int) -> bool:
-    """ "볼만하다" / "볼 만하다" ("worth seeing"), which Kiwi reads as 보 + ᆯ + 만 + 하."""
-    if i + 3 >= len(tokens) or tokens[i].form != "보" or _tag(tokens[i]) != "VV":
-        return False
-    etm, man, ha = tokens[i + 1], tokens[i + 2], tokens[i + 3]
-    return etm.form == "ᆯ" and man.form == "만" and _tag(man) == "NNB" and ha.form == "하"
 
 
 def _adjectival_noun(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...], int] | None:
@@ -279,10 +270,12 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
             aspect = lexicon.IMPLIED_ASPECTS[stem] if implied else aspect
             negated = negated or clause.negator or denied
             own = mood.asserted(tokens, end) and not elsewhere and not mood.parting(tokens, i, stem)
+            own = own and (stem not in lexicon.RECIPIENT_VERBS or mood.said_outright(tokens, end))
             sign = polarity(stem, aspect, negated, review.rating) if own else 0
             if sign and _judges(aspect, stem, attributive):
                 rated = lexical_sign(stem, aspect) is None
-                unit = OpinionUnit(review.id, aspect, stem, morphemes, negated, sign, implied, rated)
+                at = tokens[end].start + tokens[end].len
+                unit = OpinionUnit(review.id, aspect, stem, morphemes, negated, sign, implied, rated, at)
                 units.setdefault((aspect, stem), unit)
             clause = _Clause()
             i = end + 1
@@ -332,6 +325,8 @@ def _judges(aspect: str, stem: str, attributive: bool) -> bool:
     does, "소중한 사람" and "긴 영화" describe."""
     if aspect.endswith(tuple(lexicon.META_NOUNS)):
         return False
+    if stem in lexicon.RECIPIENT_VERBS:  # "아이가 좋아해요", not "좋아하는 배우"
+        return not attributive and aspect in lexicon.RECIPIENTS
     if not aspect:
         return stem in lexicon.OVERALL or stem in lexicon.EVALUATIVE_NOUNS
     return stem in lexicon.POLAR or not attributive
@@ -359,7 +354,7 @@ def _about_whole(tokens: Sequence[Token], i: int, stem: str) -> bool:
     a work-judging noun ("레전드 명작") or an evaluative noun modifying a word for the whole
     ("인생 최고의 영화")."""
     modifier = i + 1 < len(tokens) and tokens[i + 1].form == "의" and _tag(tokens[i + 1]) == "JKG"
-    return stem in lexicon.WHOLE_NOUNS or modifier
+    return stem in lexicon.WHOLE_NOUNS or stem in lexicon.VERDICTS or modifier
 
 
 def _affix_of_noun(tokens: Sequence[Token], i: int, clause: _Clause) -> bool:

@@ -17,7 +17,7 @@ does not, so its claims are those statements with their NLI evidence.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from searchlm.text import Token
@@ -156,8 +156,13 @@ class OpinionPanel:
         own = {s: g.reviews for s, (g, _) in zip(statements, options, strict=True)}
         overall = {s for s, (g, _) in zip(statements, options, strict=True) if not g.aspect}
         restated = {s: self._restated(g, p) for s, (g, p) in zip(statements, options, strict=True)}
+        clause_at = {
+            s: _clause_offsets(g, p, restated[s]) for s, (g, p) in zip(statements, options, strict=True)
+        }
         supports = (
-            self._checker.review_support(jobs, confirmed=own, confirmed_only=overall, restated=restated)
+            self._checker.review_support(
+                jobs, confirmed=own, confirmed_only=overall, restated=restated, clause_at=clause_at
+            )
             if jobs
             else []
         )
@@ -235,6 +240,18 @@ class OpinionPanel:
 
 
 _PLAIN = {1: (("좋", "VA"),), -1: (("별로", "MAG"), ("이", "VCP"))}
+
+
+def _clause_offsets(group: _Group, phrase: realiser.Phrase, restated: Mapping[str, str]) -> dict[str, int]:
+    """Where each review of the group says the statement in its own words: its unit's offset,
+    for reviews asked their own statement (`_restated`) or whose unit has the statement's
+    predicate. A review whose unit says something else ("재밌다") is not asked a different
+    statement ("최고다") on its clause alone: only its whole text may support that."""
+    return {
+        rid: u.at
+        for rid, u in group.own.items()
+        if u.at >= 0 and (rid in restated or (u.predicate, u.negated) == (phrase.predicate, phrase.negated))
+    }
 
 
 def _plain(aspect: str, polarity: int = 1) -> realiser.Phrase:

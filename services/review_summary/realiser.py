@@ -68,7 +68,7 @@ def _takes_object(predicate: Sequence[Morpheme]) -> bool:
 
 
 def _is_verb(predicate: Sequence[Morpheme]) -> bool:
-    return predicate[-1][1] in ("VV", "XSV")
+    return predicate[-1][1] in ("VV", "XSV", "VX")  # VX: "꼭 봐야 한다"
 
 
 def _is_copula(predicate: Sequence[Morpheme]) -> bool:

@@ -205,6 +205,10 @@ CASES = [
     # "throughout" names no aspect; 감 ends compounds Kiwi may split (그립감, 식감), so it stays
     ("시종일관 지루하다", 2, {(OVERALL, "지루하", -1)}),
     ("그립감 좋아요", 5, {("그립감", "좋", 1)}),
+    # "-ㄹ 뻔하다" is "nearly": no opinion in it (not 뻔하다, predictable)
+    ("참신할 뻔한 내용", 2, set()),
+    ("웃겨 죽을 뻔했다", 5, {(OVERALL, "웃기", 1)}),
+    ("스토리가 뻔했다", 2, {("스토리", "뻔하", -1)}),
 ]
 
 # Misspelt reviews, read through Kiwi's typo model as the review_summary panel reads them

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from searchlm import text as korean
+from searchlm.nli.types import NliScores
 from services.review_summary.aspects import AspectGrouper
 from services.review_summary.checker import FaithfulnessChecker
 from services.review_summary.faithfulness import FaithfulnessSettings
@@ -82,7 +83,45 @@ def test_only_reviews_naming_the_aspect_are_scored_for_it() -> None:
     scorer = CueScorer(CUES)
     _panel(scorer).build(REVIEWS, REVIEWS, max_chars=120)
     about_battery = {premise for premise, hypothesis in scorer.pairs if hypothesis == "배터리가 아쉽다"}
-    assert about_battery == {"배송이 빠르네요. 배터리가 아쉬워요.", "배터리가 아쉬워요. 금방 닳아요."}
+    # each review whole, and the clause the extractor read the opinion in where it is shorter
+    assert about_battery == {
+        "배송이 빠르네요. 배터리가 아쉬워요.",
+        "배터리가 아쉬워요. 금방 닳아요.",
+        "배터리가 아쉬워요.",
+    }
+
+
+class _ClauseScorer:
+    """Entails the claim from exactly the clause, contradicts it (less surely) from anything
+    longer: on one review the stronger verdict stands (`SourceTally`)."""
+
+    def __init__(self, clause: str) -> None:
+        self.clause, self.pairs = clause, []
+
+    def score(self, pairs):  # type: ignore[no-untyped-def]
+        self.pairs += pairs
+        return [
+            NliScores(0.98, 0.01, 0.01) if p == self.clause else NliScores(0.02, 0.02, 0.96) for p, _ in pairs
+        ]
+
+
+def test_a_reviews_own_clause_can_support_and_never_contradicts() -> None:
+    review = Review("r1", "조카는 재밌어 하는데 재미는 조금 떨어지네요", 3)
+    claim, clause = "조카가 재밌다", "조카는 재밌어 하는데"
+    scorer = _ClauseScorer(clause)
+    checker = FaithfulnessChecker(scorer=scorer, splitter=SimpleSplitter(), settings=FaithfulnessSettings())
+    confirmed = {claim: {"r1"}}
+    (whole_only,) = checker.review_support([(claim, [review])], confirmed=confirmed)
+    assert whole_only.contradicting_review_ids == ("r1",)
+    (with_clause,) = checker.review_support(
+        [(claim, [review])], confirmed=confirmed, clause_at={claim: {"r1": 6}}
+    )
+    assert (clause, claim) in scorer.pairs
+    assert with_clause.supporting_review_ids == ("r1",)
+    # a clause of a review the extractor did not read the claim in is not asked
+    scorer.pairs.clear()
+    checker.review_support([(claim, [review])], confirmed={}, clause_at={claim: {"r1": 6}})
+    assert (clause, claim) not in scorer.pairs
 
 
 def test_support_is_checked_against_the_used_reviews_only() -> None:

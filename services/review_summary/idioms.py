@@ -61,12 +61,17 @@ FEELING_VERBS = {"좋": "좋아하", "싫": "싫어하"}
 
 
 def feeling_verb(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...], int] | None:
-    """좋아하다 / 싫어하다 split into adjective + 어 + 하 at tokens[i]: (stem, said, last index)."""
+    """좋아하다 / 싫어하다 split into adjective + 어 + 하 at tokens[i], or 먹다 after 안 / 못
+    ("강아지가 (잘) 안 먹어요": the negation of 잘 먹다, which the caller applies): (stem, said,
+    last index). Like 좋아하다, 잘 먹다 judges only through a recipient (`lexicon`)."""
+    before = tokens[i - 1] if i > 0 else None
+    negated = before is not None and before.form in NEGATORS and _tag(before) == "MAG"
+    if tokens[i].form == "먹" and _tag(tokens[i]) == "VV" and negated:
+        return "잘먹", (("잘", "MAG"), ("먹", "VV")), i
     stem = FEELING_VERBS.get(tokens[i].form) if _tag(tokens[i]) == "VA" else None
     if stem is None or i + 2 >= len(tokens):
         return None
     ending, light = tokens[i + 1], tokens[i + 2]
-    negated = i > 0 and tokens[i - 1].form in NEGATORS and _tag(tokens[i - 1]) == "MAG"
     if _tag(ending) == "EC" and light.form == "하" and (ending.form in ("어라", "아라") or negated):
         return stem, ((stem, "VV"),), i + 2
     return None

@@ -23,6 +23,9 @@ def _units(text: str, rating: int = 5) -> set[tuple[str, str, int]]:
         ("남편이 싫어해요", 2, {("남편", "싫어하", -1)}),
         ("아이가 안 좋아해요", 2, {("아이", "좋아하", -1)}),  # Kiwi splits 좋/VA 어 하 after 안
         ("강아지가 잘 먹네요", 5, {("강아지", "잘먹", 1)}),
+        ("강아지가 잘 안 먹어요", 2, {("강아지", "잘먹", -1)}),
+        ("아이가 안 먹어요", 2, {("아이", "잘먹", -1)}),
+        ("맛이 없어서 안 먹어요", 2, set()),  # nobody it was for: no verdict of theirs
         ("잘 먹었습니다", 5, set()),  # a courtesy; whose eating is unsaid
         # the reviewer's own taste, a wish or a guess is no verdict
         ("좋아하는 배우가 나와서 봤다", 5, set()),
@@ -107,6 +110,7 @@ def test_advice_and_recipients_are_said_in_standard_korean() -> None:
             "보지 마세요",
             "아이가 너무 좋아해요",
             "아이가 안 좋아해요",
+            "강아지가 잘 안 먹어요",
             "재구매 의사 없어요",
             "볼 것도 없다",
             "시간가는줄 몰랐다",
@@ -118,6 +122,7 @@ def test_advice_and_recipients_are_said_in_standard_korean() -> None:
         "보지 마세요": "보지 말아야 한다",
         "아이가 너무 좋아해요": "아이가 좋아한다",
         "아이가 안 좋아해요": "아이가 좋아하지 않는다",
+        "강아지가 잘 안 먹어요": "강아지가 잘 먹지 않는다",
         "재구매 의사 없어요": "재구매하지 않는다",
         "볼 것도 없다": "볼 것이 없다",
         "시간가는줄 몰랐다": "시간 가는 줄 몰랐다",

@@ -131,15 +131,20 @@ class FaithfulnessChecker:
         chunks: Mapping[str, Sequence[Chunk]],
     ) -> list[tuple[str, Chunk]]:
         """(claim, clause) of each confirmed review with an offset, unless the clause is one of
-        the review's chunks already."""
+        the review's chunks already. A review's clause is cut once, however many wordings of
+        its group ask it."""
         out = []
+        cut: dict[tuple[str, int], str] = {}
         for claim, reviews in jobs:
             offsets = clause_at.get(claim, {})
             for r in reviews:
                 if r.id in offsets and r.id in confirmed.get(claim, ()):
-                    text = own_clause(r.text, offsets[r.id], self._splitter)
-                    if text and text not in {c.text for c in chunks[r.id]}:
-                        out.append((claim, Chunk(r.id, text)))
+                    key = (r.id, offsets[r.id])
+                    if key not in cut:
+                        text = own_clause(r.text, key[1], self._splitter)
+                        cut[key] = "" if any(c.text == text for c in chunks[r.id]) else text
+                    if cut[key]:
+                        out.append((claim, Chunk(r.id, cut[key])))
         return out
 
     def _quote_sentences(

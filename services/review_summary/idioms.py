@@ -17,6 +17,9 @@ Morpheme = tuple[str, str]
 NEGATORS = frozenset({"안", "못"})
 """Adverbs that negate the next predicate."""
 
+CLAUSE_BREAK = frozenset({"EC", "EF", "SF", "SP", "SE", "SS", "SW", "SO", "SH"})
+"""Tags that end a clause: connectives, sentence ends and symbols."""
+
 # Adverb + verb pairs Kiwi splits that make one evaluative predicate ("오래 가다", "잘 맞다").
 ADVERB_VERBS = {
     ("오래", "가"): "오래가",
@@ -60,7 +63,7 @@ SAID: dict[str, tuple[Morpheme, ...]] = {
 FEELING_VERBS = {"좋": "좋아하", "싫": "싫어하"}
 
 
-def feeling_verb(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...], int] | None:
+def recipient_verb(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...], int] | None:
     """좋아하다 / 싫어하다 split into adjective + 어 + 하 at tokens[i], or 먹다 after 안 / 못
     ("강아지가 (잘) 안 먹어요": the negation of 잘 먹다, which the caller applies): (stem, said,
     last index). Like 좋아하다, 잘 먹다 judges only through a recipient (`lexicon`)."""

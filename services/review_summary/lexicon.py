@@ -114,8 +114,8 @@ OVERALL = _words(
 )
 
 # Set phrases that judge the whole (`verdicts`): advice ("꼭 보세요": 권하, "사지 마세요": 말리),
-# buying again (재구매하, 재구매안하), "볼 게 없다" (볼게없), "시간 가는 줄 몰랐다". Never about an
-# aspect named before them ("이 이어폰 꼭 사세요" recommends the earphones).
+# buying again (재구매하, 재구매안하), "볼 게 없다" (볼게없), "시간 가는 줄 몰랐다". Always about the
+# whole: `verdicts` reads none after another noun in its clause ("사이즈표 꼭 보세요").
 VERDICTS = frozenset({"권하", "말리", "재구매하", "재구매안하", "볼게없", "시간가는줄모르"})
 
 # Verbs that judge through the people (or pets) the thing was for: "아이가 좋아해요", "부모님이

@@ -68,7 +68,7 @@ class OpinionUnit:
 
 
 _NOUN = ("NNG", "NNP", "SL")
-_CLAUSE_BREAK = frozenset({"EC", "EF", "SF", "SP", "SE", "SS", "SW", "SO", "SH"})
+_CLAUSE_BREAK = idioms.CLAUSE_BREAK
 _NEGATORS = idioms.NEGATORS
 # Adverbs that move the opinion to something else: "차라리 1편이 더 재밌다".
 _ELSEWHERE = frozenset({"차라리"})
@@ -86,7 +86,7 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
     t, tag = tokens[i], _tag(tokens[i])
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     nxt_tag = _tag(nxt) if nxt is not None else ""
-    phrase = verdicts.at(tokens, i) or idioms.feeling_verb(tokens, i)  # "꼭 보세요", "안 좋아해요"
+    phrase = verdicts.at(tokens, i) or idioms.recipient_verb(tokens, i)  # "꼭 보세요", "안 좋아해요"
     if phrase is not None:
         return phrase
     if idioms.worth_seeing(tokens, i):  # 볼만하다: 보/VV ᆯ/ETM 만/NNB 하/XSA

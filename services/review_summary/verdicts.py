@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from searchlm.text import Token
 from searchlm.text import base_tag as _tag
-from services.review_summary import lexicon, mood
+from services.review_summary import idioms, lexicon, mood
 
 Morpheme = tuple[str, str]
 Found = tuple[str, tuple[Morpheme, ...], int]
@@ -24,8 +24,6 @@ Found = tuple[str, tuple[Morpheme, ...], int]
 MUST_ADVERBS = frozenset({"꼭", "무조건", "반드시", "필히", "꼭꼭"})
 # Verbs whose advice is about the thing itself: watch, buy, read it.
 ADVISED_VERBS = frozenset({"보", "사", "읽"})
-_NEGATORS = frozenset({"안", "못"})
-_CLAUSE_BREAK = frozenset({"EC", "EF", "SF", "SP", "SE", "SS", "SW", "SO", "SH"})
 _NOUNS = frozenset({"NNG", "NNP", "SL", "XR"})
 # Imperative endings of 말다 ("보지 마세요", "사지 마라"; Kiwi reads 마라 after 지 as EC).
 _WARN_ENDINGS = frozenset({"어라", "아라", "라"})
@@ -49,7 +47,7 @@ def _about_the_whole(tokens: Sequence[Token], i: int) -> bool:
     tokens[i]: "이 영화 꼭 보세요" advises on the work, "사이즈표 꼭 보세요", "밤에 혼자 보지
     마세요" and "극장에 볼 게 없다" on something else."""
     j = i - 1
-    while j >= 0 and _tag(tokens[j]) not in _CLAUSE_BREAK:
+    while j >= 0 and _tag(tokens[j]) not in idioms.CLAUSE_BREAK:
         if _tag(tokens[j]) in _NOUNS and tokens[j].form not in lexicon.GENERIC_NOUNS:
             return False
         j -= 1
@@ -118,7 +116,7 @@ def rebuy(tokens: Sequence[Token], i: int) -> Found | None:
         if _form(tokens, k, ["있"], ["VA", "VV"]):
             return "재구매하", _REBUY, k
         return ("재구매안하", _NO_REBUY, k) if _form(tokens, k, ["없"], ["VA"]) else None
-    negated = _form(tokens, k, _NEGATORS, ["MAG"])
+    negated = _form(tokens, k, idioms.NEGATORS, ["MAG"])
     k += negated
     if not _form(tokens, k, ["하"], ["VV", "XSV"]) or _form(tokens, k + 1, ["ᆯ", "을", "ᆫ", "는"], ["ETM"]):
         return None

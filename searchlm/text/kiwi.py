@@ -136,6 +136,36 @@ def join(morphemes: Sequence[tuple[str, str]]) -> str:
 
 _SPACED_BEFORE_AUX = frozenset({"어야", "아야"})
 
+# What may trail a sentence's last word: punctuation, emoticons, laughter (ㅋㅋ, ㅎㅎ, ^^).
+_TRAILING = frozenset({"SF", "SE", "SW", "SS", "SP", "SO"})
+# The last morpheme of a clause that a plain -다 replaces: a sentence-final ending (반갑구만,
+# 좋아요, 쩔어), a nominaliser ending a sentence (재밌었음, 영화임), a connective left hanging
+# (괜찮은데).
+_REPLACED_ENDINGS = frozenset({"EF", "ETN", "EC"})
+# The last morpheme of a clause that a plain -다 follows (a stem or pre-final ending left bare).
+_BARE_ENDS = frozenset({"VV", "VA", "VX", "VCP", "VCN", "XSA", "XSV", "EP"})
+
+
+def declarative(text: str) -> str:
+    """`text` with its last predicate's ending made the plain written -다 ("다시보니 반갑구만" ->
+    "다시 보니 반갑다", "정말 재밌었음!!" -> "정말 재밌었다", "영화임" -> "영화다"), re-spaced by
+    Kiwi; `text` itself when it ends in -다 already or in no predicate ("별로인 영화").
+
+    Informal endings are the register of reviews and chats; NLI models trained on written
+    Korean judge the plain form of the same clause better."""
+    tokens = tokenize(text)
+    k = len(tokens)
+    while k and base_tag(tokens[k - 1]) in _TRAILING:
+        k -= 1
+    if not k or (tokens[k - 1].form == "다" and base_tag(tokens[k - 1]) == "EF"):
+        return text
+    last = base_tag(tokens[k - 1])
+    if last in _REPLACED_ENDINGS and k > 1 and base_tag(tokens[k - 2]) in _BARE_ENDS:
+        k -= 1
+    elif last not in _BARE_ENDS:
+        return text
+    return join([(t.form, t.tag) for t in tokens[:k]] + [("다", "EF")])
+
 
 # Content morphemes: nouns, verb/adjective stems, roots, foreign words, numbers, determiners and
 # adverbs. Particles and endings are dropped, which makes "세종대왕은" and "세종대왕이" one term.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from searchlm.nli.types import EntailmentScorer, NliScores
 from searchlm.nli.verdict import SourceTally, Thresholds, Verdict
@@ -40,14 +40,23 @@ class FaithfulnessChecker:
         scorer: NLI scorer (called from a worker thread; it may block).
         splitter: Sentence and claim splitting.
         settings: Thresholds and premise sizes.
+        plain: A clause re-said in the plain written register (`searchlm.text.declarative`:
+            "다시보니 반갑구만" -> "다시 보니 반갑다"); a review's own clause is also scored in
+            that form. None: only as written.
     """
 
     def __init__(
-        self, *, scorer: EntailmentScorer, splitter: TextSplitter, settings: FaithfulnessSettings
+        self,
+        *,
+        scorer: EntailmentScorer,
+        splitter: TextSplitter,
+        settings: FaithfulnessSettings,
+        plain: Callable[[str], str] | None = None,
     ) -> None:
         self._scorer = scorer
         self._splitter = splitter
         self._settings = settings
+        self._plain = plain
 
     def premises(self, reviews: Sequence[Review]) -> list[_Pack]:
         """Chunks of every review packed into premises."""
@@ -74,6 +83,7 @@ class FaithfulnessChecker:
         confirmed_only: Collection[str] = (),
         restated: Mapping[str, Mapping[str, str]] | None = None,
         clause_at: Mapping[str, Mapping[str, int]] | None = None,
+        rated_alike: Mapping[str, Collection[str]] | None = None,
     ) -> list[ClaimSupport]:
         """Support of each claim (taken whole) counted review by review: every chunk of each of
         its reviews is scored on its own, all in one NLI batch; a review that quotes the claim
@@ -85,6 +95,10 @@ class FaithfulnessChecker:
         (two signals agree), and contradiction is judged as for every review. Claims in
         `confirmed_only` are supported only by such reviews (NLI alone may still contradict
         them): a statement with no subject ("좋다") is one NLI cannot judge on its own.
+        `rated_alike` names, per such claim, the reviews whose rating is on the claim's side
+        (1-2 stars for "별로다"): their contradiction is set aside too, since NLI misjudges a
+        statement with no subject both ways ("3보 후퇴한 느낌의 영화", 1 star, "contradicting"
+        "별로다"). A claim with a subject is contradicted by NLI alone.
 
         `restated` gives, per claim, the hypothesis a review is scored against in its own
         aspect word: "택배 신속하고" is asked about "택배가 빠르다" for the claim "배송이 빠르다"
@@ -99,7 +113,7 @@ class FaithfulnessChecker:
         the nephew enjoyed it).
         """
         size = self._settings.chunk_chars
-        restated, confirmed = restated or {}, confirmed or {}
+        restated, confirmed, alike = restated or {}, confirmed or {}, rated_alike or {}
         chunks = {r.id: chunk_review(r, self._splitter, size) for _, rs in jobs for r in rs}
         pairs = [(claim, chunk) for claim, reviews in jobs for r in reviews for chunk in chunks[r.id]]
         first_clause = len(pairs)
@@ -116,7 +130,7 @@ class FaithfulnessChecker:
             own = chunk.review_id in confirmed.get(claim, ())
             if claim in confirmed_only and not own:
                 score = _without_entailment(score)
-            if k >= first_clause:
+            if k >= first_clause or (claim in confirmed_only and chunk.review_id in alike.get(claim, ())):
                 score = _without_contradiction(score)
             tallies[claim].add((chunk.review_id,), score, lenient if own else None)
         for claim, reviews in jobs:
@@ -130,22 +144,27 @@ class FaithfulnessChecker:
         clause_at: Mapping[str, Mapping[str, int]],
         chunks: Mapping[str, Sequence[Chunk]],
     ) -> list[tuple[str, Chunk]]:
-        """(claim, clause) of each confirmed review with an offset, unless the clause is one of
-        the review's chunks already. A review's clause is cut once, however many wordings of
-        its group ask it."""
+        """(claim, clause) of each confirmed review with an offset: the clause as written
+        unless it is one of the review's chunks already, and its plain form when that differs.
+        A review's clause is cut once, however many wordings of its group ask it."""
         out = []
-        cut: dict[tuple[str, int], str] = {}
+        cut: dict[tuple[str, int], list[str]] = {}
         for claim, reviews in jobs:
             offsets = clause_at.get(claim, {})
             for r in reviews:
                 if r.id in offsets and r.id in confirmed.get(claim, ()):
                     key = (r.id, offsets[r.id])
                     if key not in cut:
-                        text = own_clause(r.text, key[1], self._splitter)
-                        cut[key] = "" if any(c.text == text for c in chunks[r.id]) else text
-                    if cut[key]:
-                        out.append((claim, Chunk(r.id, cut[key])))
+                        cut[key] = self._clause_forms(
+                            own_clause(r.text, key[1], self._splitter), chunks[r.id]
+                        )
+                    out += [(claim, Chunk(r.id, text)) for text in cut[key]]
         return out
+
+    def _clause_forms(self, clause: str, chunks: Sequence[Chunk]) -> list[str]:
+        """A review's own clause and its plain form, less what its chunks already score."""
+        forms = dict.fromkeys([clause, self._plain(clause) if self._plain else clause])
+        return [text for text in forms if text and all(c.text != text for c in chunks)]
 
     def _quote_sentences(
         self, text: str, reviews: Sequence[Review], evidence: dict[str, SourceTally]

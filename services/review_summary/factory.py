@@ -44,7 +44,10 @@ def build_checker(
         confirm_entailment_threshold=settings.confirm_entailment_threshold,
     )
     return FaithfulnessChecker(
-        scorer=build_scorer(settings.nli_scorer, ctx), splitter=splitter, settings=faith
+        scorer=build_scorer(settings.nli_scorer, ctx),
+        splitter=splitter,
+        settings=faith,
+        plain=korean.declarative if settings.plain_clauses else None,
     )
 
 

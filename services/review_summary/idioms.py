@@ -31,6 +31,7 @@ ADVERB_VERBS = {
     ("잘", "쓰"): "잘쓰",
     ("잘", "사"): "잘사",
     ("잘", "먹"): "잘먹",
+    ("잘", "나오"): "잘나오",
     ("금방", "오"): "빠르",
     ("빨리", "오"): "빠르",
     ("금방", "닳"): "닳",
@@ -39,7 +40,7 @@ ADVERB_VERBS = {
 
 
 # Adverb + verb predicates said in the past tense ("잘 만들었다", "잘 살렸다").
-PAST_SAID = frozenset({"잘만들", "잘살리", "잘보", "잘사"})
+PAST_SAID = frozenset({"잘만들", "잘살리", "잘보", "잘사", "잘나오"})
 
 # Noun + verb idioms Kiwi splits that make one evaluative predicate, with the particles they
 # take between ("마음에 들다", "어이가 없다", "잼나다" as 잼/NNG 나/VV): merged into one
@@ -49,11 +50,20 @@ IDIOMS: dict[tuple[str, str], tuple[str, str, frozenset[str]]] = {
     ("어이", "없"): ("어이없", "VA", frozenset({"", "JKS"})),
     ("잼", "나"): ("재미나", "VV", frozenset({"", "JKS"})),
     ("재미", "나"): ("재미나", "VV", frozenset({"", "JKS"})),
+    # Goosebumps: praise of a film or a performance as often as disgust, so no polarity of its
+    # own (the rating decides; read as an adjective for that).
+    ("소름", "돋"): ("소름돋", "VA", frozenset({"", "JKS"})),
+    ("소름", "끼치"): ("소름돋", "VA", frozenset({"", "JKS"})),
+    ("기억", "남"): ("기억에남", "VV", frozenset({"JKB"})),  # memorable: "엔딩이 기억에 남네요"
+    ("마음", "남"): ("마음에남", "VV", frozenset({"JKB"})),
 }
 # How a merged idiom is said back ("디자인이 마음에 든다").
 SAID: dict[str, tuple[Morpheme, ...]] = {
     "마음에들": (("마음", "NNG"), ("에", "JKB"), ("들", "VV")),
     "비추": (("비추", "NNG"), ("이", "VCP")),  # "완전 비추" (not recommended), not 비추다 (to shine)
+    "소름돋": (("소름", "NNG"), ("이", "JKS"), ("돋", "VV")),
+    "기억에남": (("기억", "NNG"), ("에", "JKB"), ("남", "VV")),
+    "마음에남": (("마음", "NNG"), ("에", "JKB"), ("남", "VV")),
 }
 
 
@@ -182,3 +192,13 @@ def worth_seeing(tokens: Sequence[Token], i: int) -> bool:
         return False
     etm, man, ha = tokens[i + 1], tokens[i + 2], tokens[i + 3]
     return etm.form == "ᆯ" and man.form == "만" and _tag(man) == "NNB" and ha.form == "하"
+
+
+def negated_after(tokens: Sequence[Token], end: int) -> tuple[bool, int]:
+    """-지 않다 / -지 못하다 after the predicate: (negated, index of the last morpheme used)."""
+    if end + 2 < len(tokens) and tokens[end + 1].form == "지" and _tag(tokens[end + 1]) == "EC":
+        k = end + 2 + (_tag(tokens[end + 2]) == "JX")  # 나쁘지는 않다, 나쁘진 않다, 재밌지도 않다
+        aux = tokens[k] if k < len(tokens) else None
+        if aux is not None and _tag(aux) in ("VX", "VV") and aux.form in ("않", "못하"):
+            return True, k
+    return False, end

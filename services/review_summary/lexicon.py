@@ -28,7 +28,8 @@ POSITIVE = _words(
     빵빵하 쫀쫀하 보송하 가뿐하 상쾌하 청결하 정갈하 담백하 진하 참신하 유쾌하 볼만하
     맞 명작 걸작 수작 역작 꿀잼 띵작 환상적 효과적 인생영화 잘하 잘살리 진솔하
     재미나 잘보 잘쓰 잘사 마음에들 흥미진진하 훈훈하 감각적 일품 압권 최고봉 기대이상
-    좋아하 잘먹 권하 재구매하 시간가는줄모르 반갑
+    좋아하 잘먹 권하 재구매하 시간가는줄모르 반갑 위대하 순수하 평온하 잘나오
+    절묘하 공감되 공감가 매료되 기대되 기억에남 마음에남
     """
 )
 
@@ -100,7 +101,10 @@ GENERIC_NOUNS = _words(
 META_NOUNS = _words("평점 별점 리뷰 후기 댓글 평가 평론")
 
 # Predicates that carry an opinion on their own: with no aspect in their clause they describe
-# the product as a whole ("재밌어요", "최고") and go to the overall aspect.
+# the product as a whole ("재밌어요", "최고", "위대한 영화") and go to the overall aspect. Those
+# with no polarity of their own (잔잔하, 먹먹하, 소름돋, 무섭, 슬프: "잔잔한 영화" praises in a
+# 5-star review and complains in a 1-star one, "너무 무서워요" praises a horror film) take the
+# rating.
 OVERALL = _words(
     """
     좋 괜찮 훌륭하 완벽하 만족하 만족스럽 최고 짱 대박 강추 굿 추천하 감동 감동적 재밌
@@ -109,7 +113,8 @@ OVERALL = _words(
     대단하 지겹 졸리 감동하 흡족하 명작 걸작 수작 역작 꿀잼 띵작 졸작 망작 쓰레기 환상적
     볼만하 잘만들 참신하 신선하 유쾌하 즐겁 멋있 멋지 인생영화 재미나 잘보 잘쓰 잘사
     마음에들 심심하 흥미진진하 훈훈하 진부하 식상하 기대이상 기대이하 수준이하 권하 말리
-    재구매하 재구매안하 볼게없 시간가는줄모르 보다못하 반갑
+    재구매하 재구매안하 볼게없 시간가는줄모르 보다못하 반갑 위대하 순수하 평온하 착하 잘나오
+    잔잔하 먹먹하 소름돋 무섭 슬프 행복하 절묘하 공감되 공감가 매료되 기대되 기억에남 마음에남
     """
 )
 
@@ -136,8 +141,8 @@ RECIPIENTS = _words(
 # stems as `opinions` joins them.
 OBJECT_PREDICATES = frozenset({"잘하", "못하", "잘살리"})
 
-# Nouns that only strengthen the predicate ("강력 추천", "배송 완전 빠름"): never an aspect.
-INTENSIFIER_NOUNS = _words("강력 완전 적극 대박 정말 진짜 은근 시종일관")
+# Nouns that only strengthen the predicate ("강력 추천", "배송 완전 빠름", "굿굿"): never an aspect.
+INTENSIFIER_NOUNS = _words("강력 완전 적극 대박 정말 진짜 은근 시종일관 굿")
 
 # Evaluative nouns that end a clause without a verb ("가성비 최고", "흡입력 짱", "배송 굿",
 # "명작이에요"), or modify a word for the thing as a whole ("최고의 영화", "최악의 제품").

@@ -28,11 +28,9 @@ from dataclasses import dataclass
 from searchlm.text import Token
 from searchlm.text import base_tag as _tag
 from services.review_summary import clipped, idioms, lexicon, mood, verdicts
+from services.review_summary.phrases import NOUN, OVERALL, Clause, aspect_of, noun_phrase
 from services.review_summary.polarity import lexical_sign, polarity
 from services.review_summary.types import Review
-
-OVERALL = ""
-"""Aspect of opinions about the product as a whole."""
 
 Morpheme = tuple[str, str]
 
@@ -67,7 +65,6 @@ class OpinionUnit:
     at: int = -1
 
 
-_NOUN = ("NNG", "NNP", "SL")
 _CLAUSE_BREAK = idioms.CLAUSE_BREAK
 _NEGATORS = idioms.NEGATORS
 # Adverbs that move the opinion to something else: "차라리 1편이 더 재밌다".
@@ -104,7 +101,7 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
     if idioms.good_slang(tokens, i):
         return _evaluative_noun(tokens, i, "굿", (("굿", "NNG"),))
     if tag == "VA" and t.form not in _NOT_OPINIONS:
-        return t.form, ((t.form, "VA"),), i
+        return t.form, idioms.SAID.get(t.form, ((t.form, "VA"),)), i
     if tag == "VV" and t.form in lexicon.AMOUNT_VERBS:
         return t.form, ((t.form, "VV"),), i  # 냄새가 나다; a unit only with a fault or merit noun
     if tag == "VV" and t.form in lexicon.POLAR and t.form != "못하":
@@ -142,13 +139,13 @@ def _bare_root(tokens: Sequence[Token], i: int) -> bool:
     """tokens[i] is an adjective root written without its 하다 ("완전 지루", "스토리 흥미진진"):
     Kiwi reads it as a root (XR), or as a noun when it ends the sentence ("지루")."""
     t, tag = tokens[i], _tag(tokens[i])
-    if t.form + "하" not in lexicon.POLAR or t.form in lexicon.POLAR:
+    if t.form + "하" not in lexicon.POLAR or t.form in lexicon.EVALUATIVE_NOUNS:  # 감동: a noun
         return False
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if nxt is not None and _tag(nxt) in ("XSA", "XSV"):
         return False
     ends = nxt is None or _tag(nxt) in ("SF", "SE", "SW", "SS", "SP")
-    before_noun = nxt is not None and _tag(nxt) in _NOUN  # "담백 영화": whose aspect is unclear
+    before_noun = nxt is not None and _tag(nxt) in NOUN  # "담백 영화": whose aspect is unclear
     return (tag == "XR" and not before_noun) or (tag == "NNG" and ends)
 
 
@@ -171,7 +168,7 @@ def _evaluative_noun(
     if _ends_clause(nxt, nxt_tag):
         return stem, (*said, ("이", "VCP")), last + (1 if nxt_tag == "VCP" else 0)
     if nxt is not None and nxt.form == "의" and _tag(nxt) == "JKG":
-        name, end = _noun_phrase(tokens, last + 2)
+        name, end = noun_phrase(tokens, last + 2)
         if end > last + 1 and name == OVERALL:
             after = tokens[end + 1] if end + 1 < len(tokens) else None
             copula = after is not None and _tag(after) == "VCP"
@@ -185,71 +182,11 @@ def _ends_clause(nxt: Token | None, nxt_tag: str) -> bool:
     return nxt is None or nxt_tag == "VCP" or nxt_tag in _CLAUSE_BREAK
 
 
-def _negated_after(tokens: Sequence[Token], end: int) -> tuple[bool, int]:
-    """-지 않다 / -지 못하다 after the predicate: (negated, index of the last morpheme used)."""
-    if end + 2 < len(tokens) and tokens[end + 1].form == "지" and _tag(tokens[end + 1]) == "EC":
-        k = end + 2 + (_tag(tokens[end + 2]) == "JX")  # 나쁘지는 않다, 나쁘진 않다, 재밌지도 않다
-        aux = tokens[k] if k < len(tokens) else None
-        if aux is not None and _tag(aux) in ("VX", "VV") and aux.form in ("않", "못하"):
-            return True, k
-    return False, end
-
-
-class _Clause:
-    """The aspect candidates and negation seen so far in one clause.
-
-    `subject` is the last noun phrase marked as subject or topic (이/가, 은/는/도); `current`
-    the noun phrase being read. A bare noun right before the predicate ("착용감 편하네요")
-    is the aspect; a phrase in another case ("생각보다", "주머니에") is not, and the subject
-    stays ("음질이 생각보다 좋아요": 음질).
-    """
-
-    def __init__(self) -> None:
-        self.subject: list[Token] = []
-        self.object: list[Token] = []
-        self.current: list[Token] = []
-        self.negator = False
-
-    def noun(self, token: Token) -> None:
-        """Nouns written together ("배터리수명") make one aspect; apart, the last one counts.
-        A suffix or prefix written with its noun belongs to it (기호+성, 재+범죄+율)."""
-        last = self.current[-1] if self.current else None
-        if token.form in lexicon.INTENSIFIER_NOUNS:
-            return  # "강력 추천", "배송 완전 빠름"
-        if last is not None and last.start + last.len == token.start:
-            self.current.append(token)
-        elif token.form in _RELATIONAL and last is not None:
-            pass  # "가격 대비": the aspect stays 가격
-        else:
-            self.current = [token]
-
-    def particle(self, tag: str) -> None:
-        """A case particle closes the current noun phrase."""
-        if tag in _SUBJECT_PARTICLES and self.current:
-            self.subject = self.current
-        if tag == "JKO" and self.current:
-            self.object = self.current
-        self.current = []
-
-    def name(self, *, of_object: bool = False) -> str:
-        """The aspect named in the clause (the object's for a predicate such as 잘하다)."""
-        phrase = (self.object if of_object else []) or self.current or self.subject
-        name = "".join(t.form for t in phrase)
-        return OVERALL if not name or phrase[-1].form in lexicon.GENERIC_NOUNS else name
-
-
-_SUBJECT_PARTICLES = frozenset({"JKS", "JX"})
-
-
-# Nouns that relate the aspect to something else rather than name one.
-_RELATIONAL = frozenset({"대비", "비교", "정도", "면", "쪽"})
-
-
 def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
     """The opinion units of one review (its Kiwi morphemes in order), one per aspect and stem."""
     units: dict[tuple[str, str], OpinionUnit] = {}
     tokens = idioms.merge(tokens)
-    clause = _Clause()
+    clause = Clause()
     elsewhere = False  # the sentence so far has "차라리"
     i = 0
     while i < len(tokens):
@@ -262,9 +199,10 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
         found = _stem_of(tokens, i)
         if found is not None and not (found[2] == i and tag == "NNG" and _continues_noun(tokens, i)):
             stem, morphemes, end = found
-            negated, end = _negated_after(tokens, idioms.light_verb_end(tokens, end))
+            negated, end = idioms.negated_after(tokens, idioms.light_verb_end(tokens, end))
             of_object = stem in lexicon.OBJECT_PREDICATES
-            aspect, denied, attributive = _aspect(clause, tokens, end, of_object=of_object)
+            chained = stem not in lexicon.IMPLIED_ASPECTS  # "가볍고 튼튼한 가방": 가볍다 is about 무게
+            aspect, denied, attributive = aspect_of(clause, tokens, end, of_object=of_object, chained=chained)
             aspect = OVERALL if _about_whole(tokens, i, stem) else aspect
             implied = not aspect and stem in lexicon.IMPLIED_ASPECTS
             aspect = lexicon.IMPLIED_ASPECTS[stem] if implied else aspect
@@ -277,10 +215,10 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
                 at = tokens[end].start + tokens[end].len
                 unit = OpinionUnit(review.id, aspect, stem, morphemes, negated, sign, implied, rated, at)
                 units.setdefault((aspect, stem), unit)
-            clause = _Clause()
+            clause = Clause()
             i = end + 1
             continue
-        if tag in _NOUN or _affix_of_noun(tokens, i, clause):
+        if tag in NOUN or _affix_of_noun(tokens, i, clause):
             clause.noun(t)
         elif tag == "MAG" and t.form in _NEGATORS:
             clause.negator = True
@@ -289,33 +227,12 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
         elif tag in ("VV", "VA", "VX"):
             clause.negator = False  # 안 is that verb's: "안 되는 아픈 현실"
         elif tag in _CLAUSE_BREAK:
-            clause = _Clause()
+            clause = Clause()
             elsewhere = elsewhere and tag == "EC"
         elif tag.startswith("J"):
             clause.particle(tag)
         i += 1
     return list(units.values())
-
-
-def _aspect(
-    clause: _Clause, tokens: Sequence[Token], end: int, *, of_object: bool = False
-) -> tuple[str, bool, bool]:
-    """The aspect of a predicate ending at tokens[end]: its clause's noun phrase; with none, the
-    noun phrase it modifies ("좋은 소재" is about 소재, "참신한 영화" about the whole). Also
-    whether that modified phrase is denied ("좋은 영화는 아니다"), and whether the predicate
-    modifies it."""
-    if clause.current or clause.subject or (of_object and clause.object):
-        return clause.name(of_object=of_object), False, False
-    j = end + 1
-    while j < len(tokens) and _tag(tokens[j]) == "EP":
-        j += 1
-    if j >= len(tokens) or _tag(tokens[j]) != "ETM":
-        return OVERALL, False, False
-    name, last = _noun_phrase(tokens, j + 1)
-    k = last + 1
-    while k < len(tokens) and _tag(tokens[k]).startswith("J"):
-        k += 1
-    return name, k < len(tokens) and _tag(tokens[k]) == "VCN", last > j
 
 
 def _judges(aspect: str, stem: str, attributive: bool) -> bool:
@@ -332,23 +249,6 @@ def _judges(aspect: str, stem: str, attributive: bool) -> bool:
     return stem in lexicon.POLAR or not attributive
 
 
-def _noun_phrase(tokens: Sequence[Token], k: int) -> tuple[str, int]:
-    """The noun phrase starting at tokens[k], named as a clause names it (OVERALL for a word for
-    the whole), and the index of its last noun (k - 1 when no noun starts there)."""
-    clause = _Clause()
-    end = k - 1
-    while end + 1 < len(tokens) and _tag(tokens[end + 1]) in _NOUN and not _root_of_verb(tokens, end + 1):
-        end += 1
-        clause.noun(tokens[end])
-    return clause.name(), end
-
-
-def _root_of_verb(tokens: Sequence[Token], i: int) -> bool:
-    """The noun at tokens[i] is the root of a 하다 verb ("빠른 배송 감사합니다": 감사 is
-    감사하다's, not part of what 빠른 modifies)."""
-    return i > 0 and i + 1 < len(tokens) and _tag(tokens[i + 1]) in ("XSA", "XSV")
-
-
 def _about_whole(tokens: Sequence[Token], i: int, stem: str) -> bool:
     """The predicate at tokens[i] judges the thing as a whole whatever noun came before it:
     a work-judging noun ("레전드 명작") or an evaluative noun modifying a word for the whole
@@ -357,7 +257,7 @@ def _about_whole(tokens: Sequence[Token], i: int, stem: str) -> bool:
     return stem in lexicon.WHOLE_NOUNS or stem in lexicon.VERDICTS or modifier
 
 
-def _affix_of_noun(tokens: Sequence[Token], i: int, clause: _Clause) -> bool:
+def _affix_of_noun(tokens: Sequence[Token], i: int, clause: Clause) -> bool:
     """tokens[i] is a noun suffix written with the noun being read ("개연성": 개연 + 성/XSN) or
     a prefix written with the noun after it ("재범죄율": 재/XPN + 범죄)."""
     t, tag = tokens[i], _tag(tokens[i])
@@ -366,7 +266,7 @@ def _affix_of_noun(tokens: Sequence[Token], i: int, clause: _Clause) -> bool:
         return last is not None and last.start + last.len == t.start
     if tag == "XPN" and i + 1 < len(tokens):
         nxt = tokens[i + 1]
-        return _tag(nxt) in _NOUN and t.start + t.len == nxt.start
+        return _tag(nxt) in NOUN and t.start + t.len == nxt.start
     return False
 
 
@@ -388,4 +288,4 @@ def _glued_noun(tokens: Sequence[Token], i: int) -> bool:
 def _continues_noun(tokens: Sequence[Token], i: int) -> bool:
     """An evaluative noun that is part of a longer noun phrase ("만족도", "감동 포인트")."""
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    return nxt is not None and _tag(nxt) in _NOUN and nxt.start == tokens[i].start + tokens[i].len
+    return nxt is not None and _tag(nxt) in NOUN and nxt.start == tokens[i].start + tokens[i].len

@@ -161,7 +161,16 @@ class OpinionPanel:
         }
         supports = (
             self._checker.review_support(
-                jobs, confirmed=own, confirmed_only=overall, restated=restated, clause_at=clause_at
+                jobs,
+                confirmed=own,
+                confirmed_only=overall,
+                restated=restated,
+                clause_at=clause_at,
+                rated_alike={
+                    s: _rated_alike(g, used)
+                    for s, (g, _) in zip(statements, options, strict=True)
+                    if s in overall
+                },
             )
             if jobs
             else []
@@ -252,6 +261,13 @@ def _clause_offsets(group: _Group, phrase: realiser.Phrase, restated: Mapping[st
         for rid, u in group.own.items()
         if u.at >= 0 and (rid in restated or (u.predicate, u.negated) == (phrase.predicate, phrase.negated))
     }
+
+
+def _rated_alike(group: _Group, reviews: Sequence[Review]) -> set[str]:
+    """Reviews whose rating is on the group's side: 4-5 stars for praise, 1-2 for a complaint
+    (none for a review with no rating)."""
+    side = range(4, 6) if group.polarity > 0 else range(1, 3)
+    return {r.id for r in reviews if r.rating in side}
 
 
 def _plain(aspect: str, polarity: int = 1) -> realiser.Phrase:

@@ -91,6 +91,9 @@ class ReviewSummarySettings(ServerSettings, LmClientSettings):
     (two signals agree; other reviews need entailment_threshold, and cannot support a statement
     about the product as a whole). Chosen with bench/review_summary_overall.py on NSMC reviews
     the panel benchmark does not read."""
+    plain_clauses: bool = True
+    """Also score a review's own clause re-said with the plain written -다 ("다시보니 반갑구만" as
+    "다시 보니 반갑다"): NLI trained on written Korean misses informal endings."""
     aspect_similarity: float = 0.94
     """e5 cosine at or above which two aspect words are one aspect (near-identical words; listed
     synonyms such as 배송 = 택배 merge whatever the cosine)."""

@@ -209,6 +209,31 @@ CASES = [
     ("참신할 뻔한 내용", 2, set()),
     ("웃겨 죽을 뻔했다", 5, {(OVERALL, "웃기", 1)}),
     ("스토리가 뻔했다", 2, {("스토리", "뻔하", -1)}),
+    # "X한 영화": words that judge the whole; tone words take the rating
+    ("위대한 영화입니다.", 5, {(OVERALL, "위대하", 1)}),
+    ("순수하고 착한 영화", 5, {(OVERALL, "순수하", 1), (OVERALL, "착하", 1)}),
+    ("잔잔하고 평온한 영화.", 4, {(OVERALL, "잔잔하", 1), (OVERALL, "평온하", 1)}),
+    ("너무 잔잔해서 졸렸다", 1, {(OVERALL, "잔잔하", -1), (OVERALL, "졸리", -1)}),
+    ("정말 소름끼치는 영화다", 5, {(OVERALL, "소름돋", 1)}),
+    ("연기에 소름이 돋았어요", 5, {(OVERALL, "소름돋", 1)}),
+    ("아주 잘 나온 영화다", 4, {(OVERALL, "잘나오", 1)}),
+    ("사진이 잘 나와요", 5, {("사진", "잘나오", 1)}),
+    ("정말 굿굿~", 5, {(OVERALL, "굿", 1)}),
+    # two modifiers joined by -고 judge the same noun; a predicate naming its aspect keeps it
+    ("아름답고 고요한 마을", 5, {("마을", "아름답", 1)}),
+    ("가볍고 튼튼한 가방이에요", 5, {("무게", "가볍", 1), ("가방", "튼튼하", 1)}),
+    ("예쁘고 좋은 제품이에요", 5, {("디자인", "예쁘", 1), (OVERALL, "좋", 1)}),
+    ("잔잔하고 그윽한 향기가 나는 영화", 5, {(OVERALL, "잔잔하", 1)}),  # 향기 is 나다's subject
+    # feelings the thing gave (the rating decides 슬프다 and 무섭다), "memorable", "relatable"
+    ("너무 슬펐어요", 5, {(OVERALL, "슬프", 1)}),
+    ("하나도 안 무서워요", 1, set()),  # a rated stem negated says nothing sure
+    ("엔딩이 진짜 기억에 남네요", 5, {("엔딩", "기억에남", 1)}),
+    ("너무나 공감되는 영화", 5, {(OVERALL, "공감되", 1)}),
+    ("연출 완벽", 5, {("연출", "완벽하", 1)}),  # a bare root, as "완전 지루"
+    # an adjective modifying 것 that is not there denies it
+    ("기억에 남는 게 없다", 2, {(OVERALL, "기억에남", -1)}),
+    ("재밌는 게 하나도 없다", 1, {(OVERALL, "재밌", -1)}),
+    ("아쉬운 거 없어요", 5, {(OVERALL, "아쉽", 1)}),
 ]
 
 # Misspelt reviews, read through Kiwi's typo model as the review_summary panel reads them

@@ -124,6 +124,53 @@ def test_a_reviews_own_clause_can_support_and_never_contradicts() -> None:
     assert (clause, claim) not in scorer.pairs
 
 
+def test_a_reviews_own_clause_is_also_asked_in_its_plain_form() -> None:
+    review = Review("r1", "헐... 비디오로 봤다가.. 다시보니 반갑구만.", 4)
+    claim, plain = "반갑다", "다시 보니 반갑다"
+    scorer = _ClauseScorer(plain)  # NLI that misses the informal ending, as ours does
+    checker = FaithfulnessChecker(
+        scorer=scorer, splitter=SimpleSplitter(), settings=FaithfulnessSettings(), plain=korean.declarative
+    )
+    jobs, confirmed, at = [(claim, [review])], {claim: {"r1"}}, {claim: {"r1": len(review.text) - 1}}
+    (support,) = checker.review_support(jobs, confirmed=confirmed, clause_at=at)
+    assert (plain, claim) in scorer.pairs
+    assert support.supporting_review_ids == ("r1",)
+    written = FaithfulnessChecker(scorer=scorer, splitter=SimpleSplitter(), settings=FaithfulnessSettings())
+    (as_written,) = written.review_support(jobs, confirmed=confirmed, clause_at=at)
+    assert as_written.supporting_review_ids == ()
+
+
+class _FixedScorer:
+    """The same scores for every pair."""
+
+    def __init__(self, scores: NliScores) -> None:
+        self.scores = scores
+
+    def score(self, pairs):  # type: ignore[no-untyped-def]
+        return [self.scores for _ in pairs]
+
+
+def test_a_review_rated_on_the_side_of_a_statement_with_no_subject_does_not_contradict_it() -> None:
+    reviews = [Review("bad", "3보 후퇴한 느낌의 영화", 1), Review("good", "최고의 영화", 5)]
+    checker = FaithfulnessChecker(
+        scorer=_FixedScorer(NliScores(0.02, 0.08, 0.9)),
+        splitter=SimpleSplitter(),
+        settings=FaithfulnessSettings(),
+    )
+    job = [("별로다", reviews)]
+    (nli_only,) = checker.review_support(job, confirmed={}, confirmed_only={"별로다"})
+    assert nli_only.contradicting_review_ids == ("bad", "good")
+    (alike,) = checker.review_support(
+        job, confirmed={}, confirmed_only={"별로다"}, rated_alike={"별로다": {"bad"}}
+    )
+    assert alike.contradicting_review_ids == ("good",)
+    # a statement with a subject is contradicted by NLI alone
+    (named,) = checker.review_support(
+        [("연출이 별로다", reviews)], confirmed={}, rated_alike={"연출이 별로다": {"bad"}}
+    )
+    assert named.contradicting_review_ids == ("bad", "good")
+
+
 def test_support_is_checked_against_the_used_reviews_only() -> None:
     scorer = CueScorer(CUES)
     panel = _panel(scorer).build(REVIEWS, REVIEWS[:2], max_chars=120)

@@ -62,7 +62,8 @@ def test_recipients_judge_through_liking(text: str, rating: int, expected: set) 
         ("구매 전에 사이즈표 꼭 보세요", set()),
         ("설명서 꼭 읽으세요", set()),
         ("상세페이지 꼭 보시고 구매하세요", set()),
-        ("밤에 혼자 보지 마세요 너무 무서워요", set()),  # 무섭다 has no polarity of its own
+        # "보지 마세요" is advice on how to watch; "무서워요" praises the whole as the rating says
+        ("밤에 혼자 보지 마세요 너무 무서워요", {(OVERALL, "무섭", 1)}),
         ("사지 말고 빌려 보세요", set()),
         ("사지 말까 하다가 샀어요", set()),
     ],

@@ -147,24 +147,49 @@ _BARE_ENDS = frozenset({"VV", "VA", "VX", "VCP", "VCN", "XSA", "XSV", "EP"})
 
 
 def declarative(text: str) -> str:
-    """`text` with its last predicate's ending made the plain written -다 ("다시보니 반갑구만" ->
-    "다시 보니 반갑다", "정말 재밌었음!!" -> "정말 재밌었다", "영화임" -> "영화다"), re-spaced by
-    Kiwi; `text` itself when it ends in -다 already or in no predicate ("별로인 영화").
+    """`text` re-said in the plain written register: its last predicate's ending made -다
+    ("다시보니 반갑구만" -> "다시 보니 반갑다", "정말 재밌었음!!" -> "정말 재밌었다", "영화임" ->
+    "영화다"), misspellings read through Kiwi's typo model ("재밋엇다" -> "재밌었다") and common
+    slang in standard words ("잼나게 봤다" -> "재미나게 봤다", "넘 좋아" -> "너무 좋다"), re-spaced
+    by Kiwi; `text` itself when it ends in no predicate ("별로인 영화").
 
-    Informal endings are the register of reviews and chats; NLI models trained on written
-    Korean judge the plain form of the same clause better."""
-    tokens = tokenize(text)
+    Informal endings and slang are the register of reviews and chats; NLI models trained on
+    written Korean judge the plain form of the same clause better."""
+    (tokens,) = tokenize_many([text], typos=True)
     k = len(tokens)
     while k and base_tag(tokens[k - 1]) in _TRAILING:
         k -= 1
-    if not k or (tokens[k - 1].form == "다" and base_tag(tokens[k - 1]) == "EF"):
+    if not k:
         return text
     last = base_tag(tokens[k - 1])
     if last in _REPLACED_ENDINGS and k > 1 and base_tag(tokens[k - 2]) in _BARE_ENDS:
-        k -= 1
+        k -= 1  # the ending itself, 다 included, is said again as 다
     elif last not in _BARE_ENDS:
         return text
-    return join([(t.form, t.tag) for t in tokens[:k]] + [("다", "EF")])
+    body = tokens[:k]
+    words = [(_standard(body, i), t.tag) for i, t in enumerate(body)]
+    return join([*words, ("다", "EF")])
+
+
+# Slang and clipped words of informal reviews with the standard word (form, tag): "잼" only
+# alone ("잼있다", "잼나게"), not in 꿀잼 / 노잼, which are words of their own.
+_STANDARD = {
+    ("잼", "NNG"): "재미",
+    ("넘", "MAG"): "너무",
+    ("젤", "MAG"): "제일",
+    ("걍", "MAG"): "그냥",
+    ("존나", "MAG"): "정말",
+    ("졸라", "MAG"): "정말",
+    ("겁나", "MAG"): "정말",
+}
+_SLANG_PREFIXES = frozenset({"꿀", "노", "핵", "존", "개"})
+
+
+def _standard(tokens: Sequence[Token], i: int) -> str:
+    """The standard form of tokens[i] (its own form when it is no listed slang)."""
+    t = tokens[i]
+    glued = i > 0 and tokens[i - 1].form in _SLANG_PREFIXES and tokens[i - 1].end == t.start
+    return t.form if glued else _STANDARD.get((t.form, base_tag(t)), t.form)
 
 
 # Content morphemes: nouns, verb/adjective stems, roots, foreign words, numbers, determiners and

@@ -56,6 +56,7 @@ IDIOMS: dict[tuple[str, str], tuple[str, str, frozenset[str]]] = {
     ("소름", "끼치"): ("소름돋", "VA", frozenset({"", "JKS"})),
     ("기억", "남"): ("기억에남", "VV", frozenset({"JKB"})),  # memorable: "엔딩이 기억에 남네요"
     ("마음", "남"): ("마음에남", "VV", frozenset({"JKB"})),
+    ("집중", "되"): ("집중되", "VV", frozenset({"", "JKS", "JX"})),  # "집중이 안 된다"
 }
 # How a merged idiom is said back ("디자인이 마음에 든다").
 SAID: dict[str, tuple[Morpheme, ...]] = {
@@ -64,6 +65,7 @@ SAID: dict[str, tuple[Morpheme, ...]] = {
     "소름돋": (("소름", "NNG"), ("이", "JKS"), ("돋", "VV")),
     "기억에남": (("기억", "NNG"), ("에", "JKB"), ("남", "VV")),
     "마음에남": (("마음", "NNG"), ("에", "JKB"), ("남", "VV")),
+    "집중되": (("집중", "NNG"), ("이", "JKS"), ("되", "VV")),
 }
 
 
@@ -137,9 +139,14 @@ def _idiom_at(tokens: Sequence[Token], i: int) -> tuple[Token, Token | None, int
     particle = _tag(tokens[j]) if j < len(tokens) and _tag(tokens[j]).startswith("J") else ""
     j += bool(particle)
     negator = None
-    while j < len(tokens) and _tag(tokens[j]) == "MAG":  # 마음에 쏙 든다, 마음에 안 든다
-        negator = tokens[j] if tokens[j].form in NEGATORS else negator
-        j += 1
+    while j < len(tokens):  # 마음에 쏙 든다, 마음에 안 든다, 집중이 하나도 안 된다
+        if _tag(tokens[j]) == "MAG":
+            negator = tokens[j] if tokens[j].form in NEGATORS else negator
+            j += 1
+        elif tokens[j].form == "하나" and j + 1 < len(tokens) and _tag(tokens[j + 1]) == "JX":
+            j += 2  # 하나도: "not at all" with the negator after it
+        else:
+            break
     if j >= len(tokens) or _tag(tokens[j]) not in ("VV", "VA"):
         return None
     idiom = IDIOMS.get((noun.form, tokens[j].form))

@@ -93,6 +93,8 @@ def asserted(tokens: Sequence[Token], end: int) -> bool:
         return False  # 재밌을 것 같다, 재밌을꺼 같네요, 좋을 듯, 괜찮을 텐데
     if tag in ("EC", "EF", "ETM") and ending.form.startswith(_QUOTATIVE):
         return False
+    if tag == "EF" and j + 1 < len(tokens) and _tag(tokens[j + 1]) == "JKQ":
+        return False  # 좋다고 생각이 들 정도 (Kiwi: 다/EF 고/JKQ)
     if tag == "EC" and ending.form.endswith("면") and ending.form != "면서":
         return False  # 예쁘면 좋겠어요, 요리를 좋아하신다면 추천
     if tag == "EC" and (ending.form in ("ᆯ지", "을지") or ending.form.startswith(("려", "으려"))):

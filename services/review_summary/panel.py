@@ -153,7 +153,7 @@ class OpinionPanel:
         options = [(g, p) for g in candidates for p in g.phrases(self._settings.forms_per_group)]
         statements = [realiser.statement(p, self._join) for _, p in options]
         jobs = [(s, _mentioning(g, used)) for s, (g, _) in zip(statements, options, strict=True)]
-        own = {s: g.reviews for s, (g, _) in zip(statements, options, strict=True)}
+        own = {s: _confirming(g, p) for s, (g, p) in zip(statements, options, strict=True)}
         overall = {s for s, (g, _) in zip(statements, options, strict=True) if not g.aspect}
         restated = {s: self._restated(g, p) for s, (g, p) in zip(statements, options, strict=True)}
         clause_at = {
@@ -261,6 +261,17 @@ def _clause_offsets(group: _Group, phrase: realiser.Phrase, restated: Mapping[st
         for rid, u in group.own.items()
         if u.at >= 0 and (rid in restated or (u.predicate, u.negated) == (phrase.predicate, phrase.negated))
     }
+
+
+def _confirming(group: _Group, phrase: realiser.Phrase) -> set[str]:
+    """Reviews whose own words confirm a wording of the group: all of them, but for a wording
+    whose polarity only its reviews' ratings gave (무섭다, 잔잔하다: descriptions, praise only in
+    a good review) just those that said it ("하나도 안 무서움" must not confirm "무섭다" as
+    praise because the review praised something else)."""
+    said = {
+        rid for rid, u in group.own.items() if (u.predicate, u.negated) == (phrase.predicate, phrase.negated)
+    }
+    return said if any(group.own[rid].rated for rid in said) else group.reviews
 
 
 def _rated_alike(group: _Group, reviews: Sequence[Review]) -> set[str]:

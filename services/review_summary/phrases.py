@@ -70,15 +70,16 @@ def aspect_of(
     clause: Clause, tokens: Sequence[Token], end: int, *, of_object: bool = False, chained: bool = True
 ) -> tuple[str, bool, bool]:
     """The aspect of a predicate ending at tokens[end]: its clause's noun phrase; with none, the
-    noun phrase it modifies ("좋은 소재" is about 소재, "참신한 영화" about the whole). Also
-    whether that modified phrase is denied ("좋은 영화는 아니다"), and whether the predicate
-    modifies it."""
+    noun phrase it modifies ("좋은 소재" is about 소재, "참신한 영화" about the whole, and so is
+    a genre so modified: "심심한 아랍 코미디"). Also whether that modified phrase is denied ("좋은
+    영화는 아니다"), and whether the predicate modifies it."""
     if clause.current or clause.subject or (of_object and clause.object):
         return clause.name(of_object=of_object), False, False
     j = _modifier_end(tokens, end, chained)
     if j is None:
         return OVERALL, False, False
     name, last = noun_phrase(tokens, j + 1)
+    name = OVERALL if last > j and tokens[last].form in lexicon.GENRE_NOUNS else name
     return name, _denied(tokens, last, nothing=last == j), last > j
 
 

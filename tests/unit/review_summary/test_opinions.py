@@ -45,6 +45,9 @@ CASES = [
     # 있다 / 없다 judge only with a merit (or a fault) noun; with any other noun they state facts
     ("재미가 있어요", 5, {("재미", "있", 1)}),
     ("감동이 없다", 2, {("감동", "없", -1)}),
+    ("내용이 없다", 1, {("내용", "없", -1)}),
+    ("연기 쩔어요", 5, {("연기", "쩔", 1)}),
+    ("집중이 하나도 안 됨", 1, {(OVERALL, "집중되", -1)}),
     ("쿠폰이 있어요", 5, set()),
     ("타임머신이 있다", 5, set()),
     ("말이 필요없다", 5, set()),
@@ -234,6 +237,12 @@ CASES = [
     ("기억에 남는 게 없다", 2, {(OVERALL, "기억에남", -1)}),
     ("재밌는 게 하나도 없다", 1, {(OVERALL, "재밌", -1)}),
     ("아쉬운 거 없어요", 5, {(OVERALL, "아쉽", 1)}),
+    # a genre an adjective modifies is the work; "집중이 안 된다"
+    ("심심한 아랍 코미디", 3, {(OVERALL, "심심하", -1)}),
+    ("연기도 어색하고 집중도 안 되던데", 1, {("연기", "어색하", -1), (OVERALL, "집중되", -1)}),
+    ("영화가 뭐가 애매해", 1, {(OVERALL, "애매하", -1)}),
+    # a quoted opinion is no assertion, however Kiwi splits the quote
+    ("빼고 그렸어도 좋다고 보는 내내 생각이 들 정도", 1, set()),
 ]
 
 # Misspelt reviews, read through Kiwi's typo model as the review_summary panel reads them

@@ -171,6 +171,30 @@ def test_a_review_rated_on_the_side_of_a_statement_with_no_subject_does_not_cont
     assert named.contradicting_review_ids == ("bad", "good")
 
 
+def test_a_wording_whose_polarity_only_ratings_gave_is_confirmed_only_by_reviews_saying_it() -> None:
+    reviews = (
+        Review("a", "정말 무서워요", 5),  # 무섭다: praise only because the review is rated 5
+        Review("b", "너무 재밌어요", 5),
+        Review("c", "진짜 재밌어요", 5),
+    )
+    asked: dict = {}
+
+    class _Spy(FaithfulnessChecker):
+        def review_support(self, jobs, **kw):  # type: ignore[no-untyped-def]
+            asked.update(kw["confirmed"])
+            return super().review_support(jobs, **kw)
+
+    panel = _panel(_FixedScorer(NliScores(0.5, 0.45, 0.05)))
+    panel._checker = _Spy(
+        scorer=_FixedScorer(NliScores(0.5, 0.45, 0.05)),
+        splitter=SimpleSplitter(),
+        settings=FaithfulnessSettings(),
+    )
+    panel.build(reviews, reviews, max_chars=120)
+    assert asked["무섭다"] == {"a"}  # not b and c, who praised something else
+    assert asked["재밌다"] == asked["좋다"] == {"a", "b", "c"}
+
+
 def test_support_is_checked_against_the_used_reviews_only() -> None:
     scorer = CueScorer(CUES)
     panel = _panel(scorer).build(REVIEWS, REVIEWS[:2], max_chars=120)

@@ -19,12 +19,16 @@ from searchlm.text import declarative
         ("스토리도 별로고", "스토리도 별로다"),  # a connective left hanging
         ("지루하고 심심함.", "지루하고 심심하다"),
         ("너무 좋지 않아요", "너무 좋지 않다"),  # negation kept
+        # misspellings through the typo model, slang as the standard word
+        ("걍 잼있음", "그냥 재밌다"),
+        ("넘 좋아요", "너무 좋다"),
+        ("존나 무서웠다", "정말 무서웠다"),
     ],
 )
 def test_informal_endings_become_plain_da(clause: str, plain: str) -> None:
     assert declarative(clause) == plain
 
 
-@pytest.mark.parametrize("clause", ["정말 재밌다", "잼나게봤다", "별로인 영화", "최고의 영화", "ㅋㅋㅋ", ""])
+@pytest.mark.parametrize("clause", ["정말 재밌다", "별로인 영화", "최고의 영화", "꿀잼", "ㅋㅋㅋ", ""])
 def test_text_already_plain_or_without_a_predicate_is_kept(clause: str) -> None:
     assert declarative(clause) == clause

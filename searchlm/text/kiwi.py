@@ -138,10 +138,39 @@ _SPACED_BEFORE_AUX = frozenset({"어야", "아야"})
 
 # What may trail a sentence's last word: punctuation, emoticons, laughter (ㅋㅋ, ㅎㅎ, ^^).
 _TRAILING = frozenset({"SF", "SE", "SW", "SS", "SP", "SO"})
-# The last morpheme of a clause that a plain -다 replaces: a sentence-final ending (반갑구만,
-# 좋아요, 쩔어), a nominaliser ending a sentence (재밌었음, 영화임), a connective left hanging
-# (괜찮은데).
-_REPLACED_ENDINGS = frozenset({"EF", "ETN", "EC"})
+# The endings a plain -다 replaces: statements (반갑구만, 좋아요, 재밌어, 재밌었음, 영화임,
+# 좋습니다) and connectives left hanging (괜찮은데, 별로고); never a question, a request, a
+# condition or hearsay (재밌나요, 꼭 보세요, 맞으면, 재밌다며), which -다 would make a statement.
+_REPLACED_ENDINGS = frozenset(
+    {
+        "어요",
+        "아요",
+        "에요",
+        "예요",
+        "여요",
+        "요",
+        "네",
+        "네요",
+        "구나",
+        "구만",
+        "구먼",
+        "군",
+        "군요",
+        "어",
+        "아",
+        "여",
+        "음",
+        "ᆷ",
+        "ᆸ니다",
+        "습니다",
+        "죠",
+        "고",
+        "는데",
+        "은데",
+        "ᆫ데",
+        "지만",
+    }
+)
 # The last morpheme of a clause that a plain -다 follows (a stem or pre-final ending left bare).
 _BARE_ENDS = frozenset({"VV", "VA", "VX", "VCP", "VCN", "XSA", "XSV", "EP"})
 
@@ -155,6 +184,8 @@ def declarative(text: str) -> str:
 
     Informal endings and slang are the register of reviews and chats; NLI models trained on
     written Korean judge the plain form of the same clause better."""
+    if "?" in text:
+        return text
     (tokens,) = tokenize_many([text], typos=True)
     k = len(tokens)
     while k and base_tag(tokens[k - 1]) in _TRAILING:
@@ -162,9 +193,13 @@ def declarative(text: str) -> str:
     if not k:
         return text
     last = base_tag(tokens[k - 1])
-    if last in _REPLACED_ENDINGS and k > 1 and base_tag(tokens[k - 2]) in _BARE_ENDS:
-        k -= 1  # the ending itself, 다 included, is said again as 다
-    elif last not in _BARE_ENDS:
+    if tokens[k - 1].form in _REPLACED_ENDINGS and last in ("EF", "EC", "ETN") and k > 1:
+        k -= 1  # the ending is said again as 다
+    elif not (tokens[k - 1].form == "다" and last == "EF") and last not in _BARE_ENDS:
+        return text
+    elif last == "EF":
+        k -= 1  # 다 itself
+    if base_tag(tokens[k - 1]) not in _BARE_ENDS:
         return text
     body = tokens[:k]
     words = [(_standard(body, i), t.tag) for i, t in enumerate(body)]

@@ -55,8 +55,8 @@ IDIOMS: dict[tuple[str, str], tuple[str, str, frozenset[str]]] = {
     ("소름", "돋"): ("소름돋", "VA", frozenset({"", "JKS"})),
     ("소름", "끼치"): ("소름돋", "VA", frozenset({"", "JKS"})),
     ("기억", "남"): ("기억에남", "VV", frozenset({"JKB"})),  # memorable: "엔딩이 기억에 남네요"
-    ("마음", "남"): ("마음에남", "VV", frozenset({"JKB"})),
-    ("집중", "되"): ("집중되", "VV", frozenset({"", "JKS", "JX"})),  # "집중이 안 된다"
+    # "집중이 안 된다" (one can't focus on it); not 집중되다 ("무게가 한 곳에 집중돼서")
+    ("집중", "되"): ("집중이되", "VV", frozenset({"", "JKS", "JX"})),
 }
 # How a merged idiom is said back ("디자인이 마음에 든다").
 SAID: dict[str, tuple[Morpheme, ...]] = {
@@ -64,8 +64,7 @@ SAID: dict[str, tuple[Morpheme, ...]] = {
     "비추": (("비추", "NNG"), ("이", "VCP")),  # "완전 비추" (not recommended), not 비추다 (to shine)
     "소름돋": (("소름", "NNG"), ("이", "JKS"), ("돋", "VV")),
     "기억에남": (("기억", "NNG"), ("에", "JKB"), ("남", "VV")),
-    "마음에남": (("마음", "NNG"), ("에", "JKB"), ("남", "VV")),
-    "집중되": (("집중", "NNG"), ("이", "JKS"), ("되", "VV")),
+    "집중이되": (("집중", "NNG"), ("이", "JKS"), ("되", "VV")),
 }
 
 

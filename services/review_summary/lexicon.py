@@ -28,8 +28,7 @@ POSITIVE = _words(
     빵빵하 쫀쫀하 보송하 가뿐하 상쾌하 청결하 정갈하 담백하 진하 참신하 유쾌하 볼만하
     맞 명작 걸작 수작 역작 꿀잼 띵작 환상적 효과적 인생영화 잘하 잘살리 진솔하
     재미나 잘보 잘쓰 잘사 마음에들 흥미진진하 훈훈하 감각적 일품 압권 최고봉 기대이상
-    좋아하 잘먹 권하 재구매하 시간가는줄모르 반갑 위대하 순수하 평온하 잘나오
-    절묘하 공감되 공감가 매료되 기대되 기억에남 마음에남 집중되 쩔
+    좋아하 잘먹 권하 재구매하 시간가는줄모르 반갑 위대하 순수하 평온하 기억에남 집중이되
     """
 )
 
@@ -69,7 +68,7 @@ MERIT_NOUNS = _words(
     """
     재미 잼 감동 매력 효과 효능 여운 의미 교훈 긴장감 스릴 웃음 개성 센스 가치 깊이 몰입감
     볼거리 반전 성의 정성 감성 메시지 보람 쓸모 실속 장점 임팩트 카리스마 존재감 재치 유머
-    개연성 현실감 생동감 박진감 긴박감 몰입력 흡입력 짜임새 설득력 완성도 퀄리티 내용 스토리
+    개연성 현실감 생동감 박진감 긴박감 몰입력 흡입력 짜임새 설득력 완성도 퀄리티
     """
 )
 
@@ -96,6 +95,10 @@ GENERIC_NOUNS = _words(
     """
 )
 
+# Stems whose -게 form says how something happened, not what the thing is like: "무섭게 빨리
+# 왔어요", "슬프게도 작아요", "순수하게 맛만 보면", "애매하게 남아서" give no unit.
+MANNER_WHEN_ADVERB = _words("무섭 슬프 순수하 애매하 잔잔하 행복하 평온하 착하 위대하 소름돋 먹먹하")
+
 # Genres: a genre word an adjective modifies is the work itself ("심심한 아랍 코미디", "뻔한 로맨스");
 # as a subject it may be one element of it ("코미디는 약하다"), so it is not a generic noun.
 GENRE_NOUNS = _words(
@@ -111,9 +114,9 @@ META_NOUNS = _words("평점 별점 리뷰 후기 댓글 평가 평론")
 
 # Predicates that carry an opinion on their own: with no aspect in their clause they describe
 # the product as a whole ("재밌어요", "최고", "위대한 영화") and go to the overall aspect. Those
-# with no polarity of their own (잔잔하, 먹먹하, 소름돋, 무섭, 슬프: "잔잔한 영화" praises in a
-# 5-star review and complains in a 1-star one, "너무 무서워요" praises a horror film) take the
-# rating.
+# with no polarity of their own (잔잔하, 먹먹하, 소름돋, 무섭, 슬프, 잘나오: "잔잔한 영화" praises
+# in a 5-star review and complains in a 1-star one, "너무 무서워요" praises a horror film, "보풀이
+# 잘 나와요" complains) take the rating.
 OVERALL = _words(
     """
     좋 괜찮 훌륭하 완벽하 만족하 만족스럽 최고 짱 대박 강추 굿 추천하 감동 감동적 재밌
@@ -122,9 +125,8 @@ OVERALL = _words(
     대단하 지겹 졸리 감동하 흡족하 명작 걸작 수작 역작 꿀잼 띵작 졸작 망작 쓰레기 환상적
     볼만하 잘만들 참신하 신선하 유쾌하 즐겁 멋있 멋지 인생영화 재미나 잘보 잘쓰 잘사
     마음에들 심심하 흥미진진하 훈훈하 진부하 식상하 기대이상 기대이하 수준이하 권하 말리
-    재구매하 재구매안하 볼게없 시간가는줄모르 보다못하 반갑 위대하 순수하 평온하 착하 잘나오
-    잔잔하 먹먹하 소름돋 무섭 슬프 행복하 절묘하 공감되 공감가 매료되 기대되 기억에남 마음에남
-    애매하 집중되 쩔
+    재구매하 재구매안하 볼게없 시간가는줄모르 보다못하 반갑 위대하 순수하 잘나오
+    잔잔하 먹먹하 소름돋 무섭 슬프 행복하 기억에남 애매하 집중이되
     """
 )
 

@@ -79,8 +79,34 @@ def aspect_of(
     if j is None:
         return OVERALL, False, False
     name, last = noun_phrase(tokens, j + 1)
-    name = OVERALL if last > j and tokens[last].form in lexicon.GENRE_NOUNS else name
-    return name, _denied(tokens, last, nothing=last == j), last > j
+    genre = last > j and tokens[last].form in lexicon.GENRE_NOUNS
+    wanted = last + 1 < len(tokens) and _tag(tokens[last + 1]) == "JKO"  # "웃긴 코미디를 기대했는데"
+    name = OVERALL if genre and not wanted else name
+    return name, _denied(tokens, last, nothing=last == j) and not _compared(tokens, end), last > j
+
+
+# Words that make "nothing is so X" praise: "이만큼 좋은 게 없어요", "이보다 맛있는 거 없다".
+_COMPARING = frozenset({"이만큼", "만큼", "이렇", "그렇", "이보다", "보다", "더"})
+
+
+def _compared(tokens: Sequence[Token], end: int) -> bool:
+    """A comparison comes before the predicate ending at tokens[end] in its clause."""
+    k = end
+    while k > 0 and end - k < 6 and not _ends_clause(tokens[k - 1]):
+        k -= 1
+        if tokens[k].form in _COMPARING:
+            return True
+    return False
+
+
+def _ends_clause(token: Token) -> bool:
+    """A sentence or clause ends at `token` (an adverbial -게 does not end one: "이렇게 좋은")."""
+    return _tag(token) in ("SF", "EF") or (_tag(token) == "EC" and token.form != "게")
+
+
+# What 없다 may end in when it denies: not a question ("좋은 거 없나 찾다가") nor a reason ("재밌는
+# 게 없어서 이거 봤는데").
+_NOT_DENYING = frozenset({"나", "나요", "을까", "ᆯ까", "을까요", "ᆯ까요", "냐", "니", "어서", "아서", "어"})
 
 
 def _denied(tokens: Sequence[Token], last: int, *, nothing: bool) -> bool:
@@ -95,7 +121,10 @@ def _denied(tokens: Sequence[Token], last: int, *, nothing: bool) -> bool:
         k += 1
     if k >= len(tokens):
         return False
-    return _tag(tokens[k]) == "VCN" or (thing and tokens[k].form == "없" and _tag(tokens[k]) == "VA")
+    if _tag(tokens[k]) == "VCN":
+        return True
+    ending = tokens[k + 1].form if k + 1 < len(tokens) else ""
+    return thing and tokens[k].form == "없" and _tag(tokens[k]) == "VA" and ending not in _NOT_DENYING
 
 
 def _modifier_end(tokens: Sequence[Token], end: int, chained: bool) -> int | None:

@@ -45,9 +45,8 @@ CASES = [
     # 있다 / 없다 judge only with a merit (or a fault) noun; with any other noun they state facts
     ("재미가 있어요", 5, {("재미", "있", 1)}),
     ("감동이 없다", 2, {("감동", "없", -1)}),
-    ("내용이 없다", 1, {("내용", "없", -1)}),
-    ("연기 쩔어요", 5, {("연기", "쩔", 1)}),
-    ("집중이 하나도 안 됨", 1, {(OVERALL, "집중되", -1)}),
+    ("집중이 하나도 안 됨", 1, {(OVERALL, "집중이되", -1)}),
+    ("무게가 집중돼서 어깨가 아파요", 2, {("어깨", "아프", -1)}),  # 집중되다 alone judges nothing
     ("쿠폰이 있어요", 5, set()),
     ("타임머신이 있다", 5, set()),
     ("말이 필요없다", 5, set()),
@@ -214,32 +213,41 @@ CASES = [
     ("스토리가 뻔했다", 2, {("스토리", "뻔하", -1)}),
     # "X한 영화": words that judge the whole; tone words take the rating
     ("위대한 영화입니다.", 5, {(OVERALL, "위대하", 1)}),
-    ("순수하고 착한 영화", 5, {(OVERALL, "순수하", 1), (OVERALL, "착하", 1)}),
-    ("잔잔하고 평온한 영화.", 4, {(OVERALL, "잔잔하", 1), (OVERALL, "평온하", 1)}),
+    ("순수하고 착한 영화", 5, {(OVERALL, "순수하", 1)}),  # 착하다 judges a price, not a film
+    ("잔잔하고 평온한 영화.", 4, {(OVERALL, "잔잔하", 1)}),
     ("너무 잔잔해서 졸렸다", 1, {(OVERALL, "잔잔하", -1), (OVERALL, "졸리", -1)}),
     ("정말 소름끼치는 영화다", 5, {(OVERALL, "소름돋", 1)}),
     ("연기에 소름이 돋았어요", 5, {(OVERALL, "소름돋", 1)}),
     ("아주 잘 나온 영화다", 4, {(OVERALL, "잘나오", 1)}),
     ("사진이 잘 나와요", 5, {("사진", "잘나오", 1)}),
+    ("보풀이 잘 나와요", 1, {("보풀", "잘나오", -1)}),  # 잘 나오다 takes the rating
     ("정말 굿굿~", 5, {(OVERALL, "굿", 1)}),
     # two modifiers joined by -고 judge the same noun; a predicate naming its aspect keeps it
     ("아름답고 고요한 마을", 5, {("마을", "아름답", 1)}),
     ("가볍고 튼튼한 가방이에요", 5, {("무게", "가볍", 1), ("가방", "튼튼하", 1)}),
     ("예쁘고 좋은 제품이에요", 5, {("디자인", "예쁘", 1), (OVERALL, "좋", 1)}),
     ("잔잔하고 그윽한 향기가 나는 영화", 5, {(OVERALL, "잔잔하", 1)}),  # 향기 is 나다's subject
-    # feelings the thing gave (the rating decides 슬프다 and 무섭다), "memorable", "relatable"
+    # feelings the thing gave (the rating decides 슬프다 and 무섭다), "memorable"
     ("너무 슬펐어요", 5, {(OVERALL, "슬프", 1)}),
     ("하나도 안 무서워요", 1, set()),  # a rated stem negated says nothing sure
     ("엔딩이 진짜 기억에 남네요", 5, {("엔딩", "기억에남", 1)}),
-    ("너무나 공감되는 영화", 5, {(OVERALL, "공감되", 1)}),
     ("연출 완벽", 5, {("연출", "완벽하", 1)}),  # a bare root, as "완전 지루"
     # an adjective modifying 것 that is not there denies it
     ("기억에 남는 게 없다", 2, {(OVERALL, "기억에남", -1)}),
     ("재밌는 게 하나도 없다", 1, {(OVERALL, "재밌", -1)}),
     ("아쉬운 거 없어요", 5, {(OVERALL, "아쉽", 1)}),
+    # ... but "nothing is so good" praises, and a search or a reason denies nothing
+    ("이 가격에 이렇게 좋은 게 없어요", 5, {(OVERALL, "좋", 1)}),
+    ("이만큼 좋은 게 없어요", 5, {(OVERALL, "좋", 1)}),
+    ("재밌는 게 없어서 이거 봤는데 대박", 5, {(OVERALL, "재밌", 1), (OVERALL, "대박", 1)}),
+    # a -게 adverb of manner judges nothing; "안 사면 후회" is the noun
+    ("무섭게 빨리 왔어요", 5, set()),
+    ("순수하게 맛만 보면 별로", 2, {(OVERALL, "별로", -1)}),
+    ("안 사면 후회", 5, set()),
     # a genre an adjective modifies is the work; "집중이 안 된다"
     ("심심한 아랍 코미디", 3, {(OVERALL, "심심하", -1)}),
-    ("연기도 어색하고 집중도 안 되던데", 1, {("연기", "어색하", -1), (OVERALL, "집중되", -1)}),
+    ("연기도 어색하고 집중도 안 되던데", 1, {("연기", "어색하", -1), (OVERALL, "집중이되", -1)}),
+    ("웃긴 코미디를 기대했는데 실망", 1, {(OVERALL, "실망", -1), ("코미디", "웃기", 1)}),  # wanted, not seen
     ("영화가 뭐가 애매해", 1, {(OVERALL, "애매하", -1)}),
     # a quoted opinion is no assertion, however Kiwi splits the quote
     ("빼고 그렸어도 좋다고 보는 내내 생각이 들 정도", 1, set()),

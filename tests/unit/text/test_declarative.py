@@ -29,6 +29,22 @@ def test_informal_endings_become_plain_da(clause: str, plain: str) -> None:
     assert declarative(clause) == plain
 
 
-@pytest.mark.parametrize("clause", ["정말 재밌다", "별로인 영화", "최고의 영화", "꿀잼", "ㅋㅋㅋ", ""])
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "별로인 영화",
+        "최고의 영화",
+        "꿀잼",
+        "ㅋㅋㅋ",
+        "",
+        # a question, a request, a condition or hearsay is never made a statement
+        "재밌나요?",
+        "이게 영화냐",
+        "꼭 보세요",
+        "사이즈만 맞으면",
+        "재밌다며",
+        "재밌었으면 별 다섯개 줬지",
+    ],
+)
 def test_text_already_plain_or_without_a_predicate_is_kept(clause: str) -> None:
     assert declarative(clause) == clause

@@ -178,9 +178,11 @@ _BARE_ENDS = frozenset({"VV", "VA", "VX", "VCP", "VCN", "XSA", "XSV", "EP"})
 def declarative(text: str) -> str:
     """`text` re-said in the plain written register: its last predicate's ending made -다
     ("다시보니 반갑구만" -> "다시 보니 반갑다", "정말 재밌었음!!" -> "정말 재밌었다", "영화임" ->
-    "영화다"), misspellings read through Kiwi's typo model ("재밋엇다" -> "재밌었다") and common
-    slang in standard words ("잼나게 봤다" -> "재미나게 봤다", "넘 좋아" -> "너무 좋다"), re-spaced
-    by Kiwi; `text` itself when it ends in no predicate ("별로인 영화").
+    "영화다"), misspellings read through Kiwi's typo model ("재밋엇다" -> "재밌었다"), common
+    slang in standard words ("잼나게 봤다" -> "재미나게 봤다", "넘 좋아" -> "너무 좋다") and
+    interjections left out ("아니 잼나게 보고 있다": 아니 is no negation), re-spaced by Kiwi;
+    `text` itself when it ends in no predicate ("별로인 영화") or asks, requests, supposes or
+    reports ("재밌나요?", "꼭 보세요", "맞으면", "재밌다며").
 
     Informal endings and slang are the register of reviews and chats; NLI models trained on
     written Korean judge the plain form of the same clause better."""
@@ -201,7 +203,7 @@ def declarative(text: str) -> str:
         k -= 1  # 다 itself
     if base_tag(tokens[k - 1]) not in _BARE_ENDS:
         return text
-    body = tokens[:k]
+    body = [t for t in tokens[:k] if base_tag(t) != "IC"]  # 아니, 헐, 와: no proposition
     words = [(_standard(body, i), t.tag) for i, t in enumerate(body)]
     return join([*words, ("다", "EF")])
 

@@ -200,6 +200,23 @@ def worth_seeing(tokens: Sequence[Token], i: int) -> bool:
     return etm.form == "ᆯ" and man.form == "만" and _tag(man) == "NNB" and ha.form == "하"
 
 
+def worth_doing(tokens: Sequence[Token], i: int) -> tuple[Morpheme, ...] | None:
+    """ "V-ㄹ 만하다" ("worth doing": 먹을 만하다, 쓸만하다, 손꼽을 만하다) at tokens[i], as
+    Kiwi reads it (V + ᆯ/을 + 만 + 하): its morphemes, or None."""
+    if i + 3 >= len(tokens) or _tag(tokens[i]) != "VV" or tokens[i].form == "하":  # 이해할 만하다
+        return None
+    etm, man, ha = tokens[i + 1], tokens[i + 2], tokens[i + 3]
+    if (
+        etm.form in ("ᆯ", "을")
+        and _tag(etm) == "ETM"
+        and man.form == "만"
+        and _tag(man) == "NNB"
+        and ha.form == "하"
+    ):
+        return ((tokens[i].form, "VV"), (etm.form, "ETM"), ("만", "NNB"), ("하", "XSA"))
+    return None
+
+
 def negated_after(tokens: Sequence[Token], end: int) -> tuple[bool, int]:
     """-지 않다 / -지 못하다 after the predicate: (negated, index of the last morpheme used)."""
     if end + 2 < len(tokens) and tokens[end + 1].form == "지" and _tag(tokens[end + 1]) == "EC":

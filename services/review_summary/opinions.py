@@ -88,6 +88,9 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
         return phrase
     if idioms.worth_seeing(tokens, i):  # 볼만하다: 보/VV ᆯ/ETM 만/NNB 하/XSA
         return "볼만하", (("볼만하", "VA"),), i + 3
+    worth = idioms.worth_doing(tokens, i)  # 먹을 만하다, 쓸만하다
+    if worth is not None:
+        return "ㄹ만하", worth, i + 3
     if tag == "MAG" and nxt is not None and nxt_tag == "VV" and (t.form, nxt.form) in idioms.ADVERB_VERBS:
         stem = idioms.ADVERB_VERBS[(t.form, nxt.form)]
         said = (("빠르", "VA"),) if stem == "빠르" else ((t.form, "MAG"), (nxt.form, "VV"))

@@ -26,6 +26,8 @@ def lexical_sign(unit_stem: str, aspect: str) -> int | None:
         return (-1 if unit_stem == "없" else 1) if last in lexicon.MERIT_NOUNS else 0
     if last in lexicon.FEELING_NOUNS:
         return None
+    if unit_stem in lexicon.WELL_MADE and not aspect:
+        return 1  # "잘 나온 영화"; "보풀이 잘 나와요" takes the rating
     if unit_stem in lexicon.POSITIVE:
         return 1
     return -1 if unit_stem in lexicon.NEGATIVE else None

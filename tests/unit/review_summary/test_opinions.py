@@ -220,7 +220,12 @@ CASES = [
     ("연기에 소름이 돋았어요", 5, {(OVERALL, "소름돋", 1)}),
     ("아주 잘 나온 영화다", 4, {(OVERALL, "잘나오", 1)}),
     ("사진이 잘 나와요", 5, {("사진", "잘나오", 1)}),
-    ("보풀이 잘 나와요", 1, {("보풀", "잘나오", -1)}),  # 잘 나오다 takes the rating
+    ("보풀이 잘 나와요", 1, {("보풀", "잘나오", -1)}),  # of a part, 잘 나오다 takes the rating
+    ("아주 잘 나온 영화다", 3, {(OVERALL, "잘나오", 1)}),  # of the whole, it is "made well"
+    # "V-ㄹ 만하다": worth doing (not the light verb: "이해할 만하다" is "understandable")
+    ("먹을 만해요", 4, {(OVERALL, "ㄹ만하", 1)}),
+    ("우리나라 퀴어작품 중에서 손꼽을 만함", 4, {(OVERALL, "ㄹ만하", 1)}),
+    ("이해할 만하다", 2, set()),
     ("정말 굿굿~", 5, {(OVERALL, "굿", 1)}),
     # two modifiers joined by -고 judge the same noun; a predicate naming its aspect keeps it
     ("아름답고 고요한 마을", 5, {("마을", "아름답", 1)}),

@@ -23,6 +23,7 @@ from searchlm.text import declarative
         ("걍 잼있음", "그냥 재밌다"),
         ("넘 좋아요", "너무 좋다"),
         ("존나 무서웠다", "정말 무서웠다"),
+        ("그냥 아니잼나게보고있다", "그냥 재미 나게 보고 있다"),  # the interjection 아니 negates nothing
     ],
 )
 def test_informal_endings_become_plain_da(clause: str, plain: str) -> None:

@@ -104,17 +104,21 @@ def _ends_clause(token: Token) -> bool:
     return _tag(token) in ("SF", "EF") or (_tag(token) == "EC" and token.form != "게")
 
 
-# What 없다 may end in when it denies: not a question ("좋은 거 없나 찾다가") nor a reason ("재밌는
-# 게 없어서 이거 봤는데").
-_NOT_DENYING = frozenset({"나", "나요", "을까", "ᆯ까", "을까요", "ᆯ까요", "냐", "니", "어서", "아서", "어"})
+# What 없다 may end in when it denies: not a question ("좋은 거 없나 찾다가"), a reason ("재밌는
+# 게 없어서 이거 봤는데") nor a negation ("비싼 감이 없지는 않은데": it is a bit dear).
+_NOT_DENYING = frozenset(
+    {"나", "나요", "을까", "ᆯ까", "을까요", "ᆯ까요", "냐", "니", "어서", "아서", "어", "지"}
+)
 
 
 def _denied(tokens: Sequence[Token], last: int, *, nothing: bool) -> bool:
-    """The phrase a predicate modifies (ending at tokens[last]) is denied: "좋은 영화는 아니다",
-    or, `nothing` modified but 것, "재밌는 게 하나도 없다", "아쉬운 거 없어요"."""
+    """The phrase a predicate modifies (ending at tokens[last]) is denied: "좋은 영화는 아니다";
+    or there is none of it: "재밌는 게 하나도 없다", "아쉬운 거 없어요", "웃을 만한 장면이 없다"
+    (with `nothing` modified, 것 stands for the phrase)."""
     k = last + 1
     thing = nothing and k < len(tokens) and tokens[k].form in ("것", "거") and _tag(tokens[k]) == "NNB"
     k += thing
+    thing = thing or not nothing
     while k < len(tokens) and (
         _tag(tokens[k]).startswith("J") or (thing and _tag(tokens[k]) in ("NR", "MAG"))
     ):

@@ -95,10 +95,8 @@ class FaithfulnessChecker:
         (two signals agree), and contradiction is judged as for every review. Claims in
         `confirmed_only` are supported only by such reviews (NLI alone may still contradict
         them): a statement with no subject ("좋다") is one NLI cannot judge on its own.
-        `rated_alike` names, per such claim, the reviews whose rating is on the claim's side
-        (1-2 stars for "별로다"): their contradiction is set aside too, since NLI misjudges a
-        statement with no subject both ways ("3보 후퇴한 느낌의 영화", 1 star, "contradicting"
-        "별로다"). A claim with a subject is contradicted by NLI alone.
+        `rated_alike` names, per such claim, reviews rated on its side (1-2 stars for "별로다"):
+        they cannot contradict it either (NLI misjudges a claim with no subject both ways).
 
         `restated` gives, per claim, the hypothesis a review is scored against in its own
         aspect word: "택배 신속하고" is asked about "택배가 빠르다" for the claim "배송이 빠르다"
@@ -128,10 +126,9 @@ class FaithfulnessChecker:
         )
         for k, ((claim, chunk), score) in enumerate(zip(pairs, scores, strict=True)):
             own = chunk.review_id in confirmed.get(claim, ())
-            if claim in confirmed_only and not own:
-                score = _without_entailment(score)
-            if k >= first_clause or (claim in confirmed_only and chunk.review_id in alike.get(claim, ())):
-                score = _without_contradiction(score)
+            alike_rated = claim in confirmed_only and chunk.review_id in alike.get(claim, ())
+            support = own or claim not in confirmed_only
+            score = _counted(score, support=support, contradict=k < first_clause and not alike_rated)
             tallies[claim].add((chunk.review_id,), score, lenient if own else None)
         for claim, reviews in jobs:
             tallies[claim].quote(quoting_reviews(claim, reviews))
@@ -237,6 +234,13 @@ class FaithfulnessChecker:
             verdict is Verdict.ENTAILED,
             verdict.value,
         )
+
+
+def _counted(score: NliScores, *, support: bool, contradict: bool) -> NliScores:
+    """A review's scores as they may count for a claim: without entailment where it cannot
+    support it, without contradiction where it cannot contradict it (see `review_support`)."""
+    score = score if support else _without_entailment(score)
+    return score if contradict else _without_contradiction(score)
 
 
 def _without_contradiction(score: NliScores) -> NliScores:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from searchlm.text import Token
 from searchlm.text import base_tag as _tag
+from services.review_summary import lexicon
 
 # Endings that quote or suppose ("-다고", "-다는", "-다면서", "-다면", "-라고"...).
 _QUOTATIVE = tuple(
@@ -140,6 +141,13 @@ def parting(tokens: Sequence[Token], start: int, stem: str) -> bool:
         and _tag(tokens[k - 2]).startswith("J")
         and tokens[k - 3].form in _PARTING_NOUNS
     )
+
+
+def manner_adverb(tokens: Sequence[Token], end: int, stem: str) -> bool:
+    """The predicate ending at tokens[end] is a -게 adverb of manner, not a judgment ("무섭게
+    빨리 왔어요", "순수하게 맛만 보면"; `lexicon.MANNER_WHEN_ADVERB`)."""
+    nxt = tokens[end + 1] if end + 1 < len(tokens) else None
+    return stem in lexicon.MANNER_WHEN_ADVERB and nxt is not None and nxt.form == "게" and _tag(nxt) == "EC"
 
 
 def _manner(token: Token) -> bool:

@@ -138,12 +138,6 @@ def _stem_of(tokens: Sequence[Token], i: int) -> tuple[str, tuple[Morpheme, ...]
     return None
 
 
-def _manner_adverb(tokens: Sequence[Token], end: int, stem: str) -> bool:
-    """The predicate is a -게 adverb of manner, not a judgment ("무섭게 빨리 왔어요")."""
-    nxt = tokens[end + 1] if end + 1 < len(tokens) else None
-    return stem in lexicon.MANNER_WHEN_ADVERB and nxt is not None and nxt.form == "게" and _tag(nxt) == "EC"
-
-
 # Roots read as nouns even bare: "안 사면 후회" is the noun (you will regret), not 후회하다.
 _NOUN_ROOTS = frozenset({"후회"})
 
@@ -222,7 +216,7 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
             negated = negated or clause.negator or denied
             own = mood.asserted(tokens, end) and not elsewhere and not mood.parting(tokens, i, stem)
             own = own and (stem not in lexicon.RECIPIENT_VERBS or mood.said_outright(tokens, end))
-            own = own and not _manner_adverb(tokens, end, stem)
+            own = own and not mood.manner_adverb(tokens, end, stem)
             sign = polarity(stem, aspect, negated, review.rating) if own else 0
             if sign and _judges(aspect, stem, attributive):
                 rated = lexical_sign(stem, aspect) is None

@@ -194,14 +194,12 @@ def declarative(text: str) -> str:
         k -= 1
     if not k:
         return text
-    last = base_tag(tokens[k - 1])
-    if tokens[k - 1].form in _REPLACED_ENDINGS and last in ("EF", "EC", "ETN") and k > 1:
+    ending, tag = tokens[k - 1], base_tag(tokens[k - 1])
+    if tag in ("EF", "EC", "ETN") and (
+        ending.form in _REPLACED_ENDINGS or (ending.form, tag) == ("다", "EF")
+    ):
         k -= 1  # the ending is said again as 다
-    elif not (tokens[k - 1].form == "다" and last == "EF") and last not in _BARE_ENDS:
-        return text
-    elif last == "EF":
-        k -= 1  # 다 itself
-    if base_tag(tokens[k - 1]) not in _BARE_ENDS:
+    if not k or base_tag(tokens[k - 1]) not in _BARE_ENDS:
         return text
     body = [t for t in tokens[:k] if base_tag(t) != "IC"]  # 아니, 헐, 와: no proposition
     words = [(_standard(body, i), t.tag) for i, t in enumerate(body)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from searchlm.nli.types import EntailmentScorer, NliScores
 from searchlm.nli.verdict import SourceTally, Thresholds, Verdict
@@ -19,6 +20,36 @@ from services.review_summary.faithfulness import (
 from services.review_summary.types import CandidateCheck, ClaimSupport, Premise, Review
 
 _Pack = tuple[Premise, tuple[Chunk, ...]]
+
+
+@dataclass(frozen=True)
+class SupportJob:
+    """One claim to count review by review (`FaithfulnessChecker.review_support`), with what
+    the opinion extractor knows of it.
+
+    Attributes:
+        claim: The statement ("배송이 빠르다", "좋다").
+        reviews: The reviews asked about it.
+        confirmed: Reviews whose own words were read as stating it.
+        confirmed_only: Only confirmed reviews may support it (NLI alone may still contradict
+            it): a statement with no subject ("좋다") is one NLI cannot judge on its own.
+        rated_alike: For a `confirmed_only` claim, reviews rated on its side (1-2 stars for
+            "별로다"): they cannot contradict it either (NLI misjudges a claim with no subject
+            both ways).
+        restated: Per review, the hypothesis it is scored against in its own aspect word:
+            "택배 신속하고" is asked about "택배가 빠르다" for the claim "배송이 빠르다" (the
+            grouping merged 택배 into 배송; NLI does not know they are one aspect).
+        clause_at: Per confirmed review, where in it the extractor read the claim stated (a
+            character offset); that clause is scored as one more premise of the review.
+    """
+
+    claim: str
+    reviews: Sequence[Review]
+    confirmed: Collection[str] = ()
+    confirmed_only: bool = False
+    rated_alike: Collection[str] = ()
+    restated: Mapping[str, str] = field(default_factory=dict)
+    clause_at: Mapping[str, int] = field(default_factory=dict)
 
 
 def _tally(settings: FaithfulnessSettings) -> SourceTally:
@@ -75,87 +106,64 @@ class FaithfulnessChecker:
             self._quote_sentences(candidate, reviews, evidence)
         return [self._verdict(text, group, evidence) for text, group in zip(candidates, claims, strict=True)]
 
-    def review_support(
-        self,
-        jobs: Sequence[tuple[str, Sequence[Review]]],
-        *,
-        confirmed: Mapping[str, Collection[str]] | None = None,
-        confirmed_only: Collection[str] = (),
-        restated: Mapping[str, Mapping[str, str]] | None = None,
-        clause_at: Mapping[str, Mapping[str, int]] | None = None,
-        rated_alike: Mapping[str, Collection[str]] | None = None,
-    ) -> list[ClaimSupport]:
-        """Support of each claim (taken whole) counted review by review: every chunk of each of
-        its reviews is scored on its own, all in one NLI batch; a review that quotes the claim
-        supports it. The opinion panel's counts ("how many reviews say it") come from here:
-        a packed premise blurs one review's support among the other reviews' text.
+    def review_support(self, jobs: Sequence[SupportJob]) -> list[ClaimSupport]:
+        """Support of each job's claim (taken whole) counted review by review: every chunk of
+        each of its reviews is scored on its own, all in one NLI batch; a review that quotes
+        the claim supports it. The opinion panel's counts ("how many reviews say it") come
+        from here: a packed premise blurs one review's support among the other reviews' text.
+        Each job is counted on its own, so two groups with the same wording ("무섭다" praised by
+        5-star reviews and complained of by 2-star ones) never share their reviews' verdicts.
 
-        `confirmed` names, per claim, reviews whose own words were read as stating it (the
-        opinion extractor): for them entailment needs only `confirm_entailment_threshold`
-        (two signals agree), and contradiction is judged as for every review. Claims in
-        `confirmed_only` are supported only by such reviews (NLI alone may still contradict
-        them): a statement with no subject ("좋다") is one NLI cannot judge on its own.
-        `rated_alike` names, per such claim, reviews rated on its side (1-2 stars for "별로다"):
-        they cannot contradict it either (NLI misjudges a claim with no subject both ways).
-
-        `restated` gives, per claim, the hypothesis a review is scored against in its own
-        aspect word: "택배 신속하고" is asked about "택배가 빠르다" for the claim "배송이 빠르다"
-        (the grouping merged 택배 into 배송; NLI does not know they are one aspect).
-
-        `clause_at` gives, per claim, where in a confirmed review the extractor read it stated
-        (a character offset): that clause ("재밌게 본 영화" of "비정한 권력.. 재밌게 본 영화",
-        `own_clause`) is scored as one more premise of the review (NLI judges a short clause
-        better than a review that goes on to something else). The clause never contradicts;
-        its entailment can outweigh a contradiction the review's chunks gave (each review lands
-        on the side of its strongest verdict: "조카는 재밌어 하는데 재미는 조금 떨어지네요" says
-        the nephew enjoyed it).
+        For a job's confirmed reviews (`SupportJob.confirmed`) entailment needs only
+        `confirm_entailment_threshold` (two signals agree); contradiction is judged as for
+        every review. A review's own clause (`SupportJob.clause_at`: "재밌게 본 영화" of
+        "비정한 권력.. 재밌게 본 영화", `own_clause`) is scored as one more premise of it (NLI
+        judges a short clause better than a review that goes on to something else): it never
+        contradicts, and its entailment can outweigh a contradiction the review's chunks gave
+        (each review lands on the side of its strongest verdict: "조카는 재밌어 하는데 재미는
+        조금 떨어지네요" says the nephew enjoyed it).
         """
         size = self._settings.chunk_chars
-        restated, confirmed, alike = restated or {}, confirmed or {}, rated_alike or {}
-        chunks = {r.id: chunk_review(r, self._splitter, size) for _, rs in jobs for r in rs}
-        pairs = [(claim, chunk) for claim, reviews in jobs for r in reviews for chunk in chunks[r.id]]
+        chunks = {r.id: chunk_review(r, self._splitter, size) for job in jobs for r in job.reviews}
+        pairs = [(k, chunk) for k, job in enumerate(jobs) for r in job.reviews for chunk in chunks[r.id]]
         first_clause = len(pairs)
-        pairs += self._own_clauses(jobs, confirmed, clause_at or {}, chunks)
-        hypotheses = [restated.get(claim, {}).get(chunk.review_id, claim) for claim, chunk in pairs]
+        pairs += self._own_clauses(jobs, chunks)
+        hypotheses = [jobs[k].restated.get(chunk.review_id, jobs[k].claim) for k, chunk in pairs]
         scores = self._scorer.score(
             [(chunk.text, claim_core(h)) for (_, chunk), h in zip(pairs, hypotheses, strict=True)]
         )
-        tallies = {claim: _tally(self._settings) for claim, _ in jobs}
+        tallies = [_tally(self._settings) for _ in jobs]
         lenient = Thresholds(
             self._settings.confirm_entailment_threshold, self._settings.contradiction_threshold
         )
-        for k, ((claim, chunk), score) in enumerate(zip(pairs, scores, strict=True)):
-            own = chunk.review_id in confirmed.get(claim, ())
-            alike_rated = claim in confirmed_only and chunk.review_id in alike.get(claim, ())
-            support = own or claim not in confirmed_only
-            score = _counted(score, support=support, contradict=k < first_clause and not alike_rated)
-            tallies[claim].add((chunk.review_id,), score, lenient if own else None)
-        for claim, reviews in jobs:
-            tallies[claim].quote(quoting_reviews(claim, reviews))
-        return [self._support(claim, tallies[claim]) for claim, _ in jobs]
+        for n, ((k, chunk), score) in enumerate(zip(pairs, scores, strict=True)):
+            job, rid = jobs[k], chunk.review_id
+            own = rid in job.confirmed
+            alike_rated = job.confirmed_only and rid in job.rated_alike
+            support = own or not job.confirmed_only
+            score = _counted(score, support=support, contradict=n < first_clause and not alike_rated)
+            tallies[k].add((rid,), score, lenient if own else None)
+        for job, tally in zip(jobs, tallies, strict=True):
+            tally.quote(quoting_reviews(job.claim, job.reviews))
+        return [self._support(job.claim, tally) for job, tally in zip(jobs, tallies, strict=True)]
 
     def _own_clauses(
-        self,
-        jobs: Sequence[tuple[str, Sequence[Review]]],
-        confirmed: Mapping[str, Collection[str]],
-        clause_at: Mapping[str, Mapping[str, int]],
-        chunks: Mapping[str, Sequence[Chunk]],
-    ) -> list[tuple[str, Chunk]]:
-        """(claim, clause) of each confirmed review with an offset: the clause as written
+        self, jobs: Sequence[SupportJob], chunks: Mapping[str, Sequence[Chunk]]
+    ) -> list[tuple[int, Chunk]]:
+        """(job index, clause) of each confirmed review with an offset: the clause as written
         unless it is one of the review's chunks already, and its plain form when that differs.
         A review's clause is cut once, however many wordings of its group ask it."""
         out = []
         cut: dict[tuple[str, int], list[str]] = {}
-        for claim, reviews in jobs:
-            offsets = clause_at.get(claim, {})
-            for r in reviews:
-                if r.id in offsets and r.id in confirmed.get(claim, ()):
-                    key = (r.id, offsets[r.id])
+        for k, job in enumerate(jobs):
+            for r in job.reviews:
+                if r.id in job.clause_at and r.id in job.confirmed:
+                    key = (r.id, job.clause_at[r.id])
                     if key not in cut:
                         cut[key] = self._clause_forms(
                             own_clause(r.text, key[1], self._splitter), chunks[r.id]
                         )
-                    out += [(claim, Chunk(r.id, text)) for text in cut[key]]
+                    out += [(k, Chunk(r.id, text)) for text in cut[key]]
         return out
 
     def _clause_forms(self, clause: str, chunks: Sequence[Chunk]) -> list[str]:

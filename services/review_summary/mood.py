@@ -77,6 +77,34 @@ def _guessed(tokens: Sequence[Token], k: int) -> bool:
     return k < len(tokens) and _tag(tokens[k]) == "NNB" and tokens[k].form in _GUESS_NOUNS
 
 
+def _possible(tokens: Sequence[Token], k: int) -> bool:
+    """tokens[k] is the 수 of "-ㄹ 수 있다" (may), not of "-ㄹ 수밖에 없다" (cannot but)."""
+    if not (k < len(tokens) and tokens[k].form == "수" and _tag(tokens[k]) == "NNB"):
+        return False
+    return not (k + 1 < len(tokens) and tokens[k + 1].form == "밖에")
+
+
+def _expected(tokens: Sequence[Token], k: int) -> bool:
+    """tokens[k:] is "줄 알다" after a modifier: what the reviewer thought it would be ("재밌는
+    줄 알았는데"); "재밌는 줄 몰랐다" asserts it was."""
+    return (
+        k + 1 < len(tokens)
+        and (tokens[k].form, _tag(tokens[k])) == ("줄", "NNB")
+        and tokens[k + 1].form == "알"
+        and _tag(tokens[k + 1]) == "VV"
+    )
+
+
+def _quoted_after(tokens: Sequence[Token], k: int) -> bool:
+    """A quoting particle or "이라는 / 이라고" follows a sentence ending at tokens[k - 1]."""
+    if k >= len(tokens):
+        return False
+    if _tag(tokens[k]) == "JKQ":
+        return True
+    nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+    return _tag(tokens[k]) == "VCP" and nxt is not None and nxt.form.startswith("라")
+
+
 def asserted(tokens: Sequence[Token], end: int) -> bool:
     """False when the predicate whose last morpheme is tokens[end] wishes, guesses, supposes,
     quotes or asks; True otherwise."""
@@ -92,10 +120,14 @@ def asserted(tokens: Sequence[Token], end: int) -> bool:
         return False  # 좋았을 텐데, 좋았을 것을
     if tag == "ETM" and ending.form in ("을", "ᆯ") and _guessed(tokens, j + 1):
         return False  # 재밌을 것 같다, 재밌을꺼 같네요, 좋을 듯, 괜찮을 텐데
+    if tag == "ETM" and ending.form in ("을", "ᆯ") and _possible(tokens, j + 1):
+        return False  # 무서울 수도 있다 (it may be), not 재밌을 수밖에 없다 (it cannot but)
+    if tag == "ETM" and _expected(tokens, j + 1):
+        return False  # 무서운 줄 알았는데 (thought it would be)
     if tag in ("EC", "EF", "ETM") and ending.form.startswith(_QUOTATIVE):
         return False
-    if tag == "EF" and j + 1 < len(tokens) and _tag(tokens[j + 1]) == "JKQ":
-        return False  # 좋다고 생각이 들 정도 (Kiwi: 다/EF 고/JKQ)
+    if tag == "EF" and _quoted_after(tokens, j + 1):
+        return False  # 좋다고 생각이 들 정도 (다/EF 고/JKQ), 재밌다 라는 후기 (다/EF 이/VCP 라는)
     if tag == "EC" and ending.form.endswith("면") and ending.form != "면서":
         return False  # 예쁘면 좋겠어요, 요리를 좋아하신다면 추천
     if tag == "EC" and (ending.form in ("ᆯ지", "을지") or ending.form.startswith(("려", "으려"))):
@@ -160,3 +192,39 @@ def _described_noun(tokens: Sequence[Token], j: int) -> bool:
     """tokens[j] ends a clause describing a noun that a copula then predicates ("재밌는
     영화였다면", "좋은 영화라고"): the clause says only what that copula asserts."""
     return j + 2 < len(tokens) and _tag(tokens[j + 1]).startswith("NN") and _tag(tokens[j + 2]) == "VCP"
+
+
+# "-는 게 좋다 / 낫다": it is better to do something (advice), not a verdict on the thing.
+_BETTER = frozenset(["좋", "낫"])
+_DOING = frozenset(["VV", "VX", "XSV"])
+
+
+def advice_to_do(tokens: Sequence[Token], start: int, stem: str) -> bool:
+    """The predicate at tokens[start] says doing something is better ("기대 않고 보는 게 제일
+    좋은 듯", "일찍 주문하는 게 좋아요", "안 보는 게 좋은 영화"): its subject is a verb made a
+    noun with -는 것, so 좋다 judges doing that, not the product (`verdicts.better_not` reads
+    "안 보는 게 좋다" as the warning it is)."""
+    if stem not in _BETTER:
+        return False
+    j = start - 1
+    while j >= 0 and _tag(tokens[j]) == "MAG":
+        j -= 1  # 제일, 더, 훨씬
+    j -= j >= 0 and _tag(tokens[j]) in ("JKS", "JX")
+    nominal = j >= 2 and tokens[j].form in ("것", "거", "게") and _tag(tokens[j]) == "NNB"
+    return (
+        nominal
+        and _tag(tokens[j - 1]) == "ETM"
+        and _tag(tokens[j - 2]) in _DOING
+        and not _has_subject(tokens, j - 2)
+    )
+
+
+def _has_subject(tokens: Sequence[Token], verb: int) -> bool:
+    """A subject (이/가) in the clause of the verb at tokens[verb]: "배터리가 오래 가는 게 좋아요"
+    is glad of a fact, not advice."""
+    k = verb - 1
+    while k >= 0 and _tag(tokens[k]) not in ("EC", "EF", "SF"):
+        if _tag(tokens[k]) == "JKS":
+            return True
+        k -= 1
+    return False

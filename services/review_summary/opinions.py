@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from searchlm.text import Token
 from searchlm.text import base_tag as _tag
 from services.review_summary import clipped, idioms, lexicon, mood, verdicts
-from services.review_summary.phrases import NOUN, OVERALL, Clause, aspect_of, noun_phrase
+from services.review_summary.phrases import NOUN, OVERALL, Clause, aspect_of, noun_phrase, said_of_work
 from services.review_summary.polarity import lexical_sign, polarity
 from services.review_summary.types import Review
 
@@ -212,11 +212,12 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
             aspect, denied, attributive = aspect_of(clause, tokens, end, of_object=of_object, chained=chained)
             aspect = OVERALL if _about_whole(tokens, i, stem) else aspect
             implied = not aspect and stem in lexicon.IMPLIED_ASPECTS
+            implied = implied and not said_of_work(clause, tokens, end, chained=chained)
             aspect = lexicon.IMPLIED_ASPECTS[stem] if implied else aspect
             negated = negated or clause.negator or denied
             own = mood.asserted(tokens, end) and not elsewhere and not mood.parting(tokens, i, stem)
             own = own and (stem not in lexicon.RECIPIENT_VERBS or mood.said_outright(tokens, end))
-            own = own and not mood.manner_adverb(tokens, end, stem)
+            own = own and not mood.manner_adverb(tokens, end, stem) and not mood.advice_to_do(tokens, i, stem)
             sign = polarity(stem, aspect, negated, review.rating) if own else 0
             if sign and _judges(aspect, stem, attributive):
                 rated = lexical_sign(stem, aspect) is None
@@ -234,6 +235,8 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
             elsewhere = True
         elif tag in ("VV", "VA", "VX"):
             clause.negator = False  # 안 is that verb's: "안 되는 아픈 현실"
+            if tag == "VV" and _modifies(tokens, i):
+                clause.subject = []  # "시걸이 나온 영화 중에서는 재밌는 편": 시걸 is 나오's
         elif tag in _CLAUSE_BREAK:
             clause = Clause()
             elsewhere = elsewhere and tag == "EC"
@@ -241,6 +244,14 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
             clause.particle(tag)
         i += 1
     return list(units.values())
+
+
+def _modifies(tokens: Sequence[Token], i: int) -> bool:
+    """The verb at tokens[i] ends in a modifier (-는, -ㄴ, -ㄹ; tense between)."""
+    j = i + 1
+    while j < len(tokens) and _tag(tokens[j]) == "EP":
+        j += 1
+    return j < len(tokens) and _tag(tokens[j]) == "ETM"
 
 
 def _judges(aspect: str, stem: str, attributive: bool) -> bool:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from searchlm.text import Token
 from services.review_summary import lexicon, realiser
 from services.review_summary.aspects import AspectGrouper, spacing_free
-from services.review_summary.checker import FaithfulnessChecker
+from services.review_summary.checker import FaithfulnessChecker, SupportJob
 from services.review_summary.opinions import OpinionUnit, extract
 from services.review_summary.polarity import is_fault, lexical_sign
 from services.review_summary.types import AspectOpinion, ClaimSupport, Review
@@ -152,29 +152,8 @@ class OpinionPanel:
         candidates = self.groups(units)[: self._settings.max_statements]
         options = [(g, p) for g in candidates for p in g.phrases(self._settings.forms_per_group)]
         statements = [realiser.statement(p, self._join) for _, p in options]
-        jobs = [(s, _mentioning(g, used)) for s, (g, _) in zip(statements, options, strict=True)]
-        own = {s: _confirming(g, p) for s, (g, p) in zip(statements, options, strict=True)}
-        overall = {s for s, (g, _) in zip(statements, options, strict=True) if not g.aspect}
-        restated = {s: self._restated(g, p) for s, (g, p) in zip(statements, options, strict=True)}
-        clause_at = {
-            s: _clause_offsets(g, p, restated[s]) for s, (g, p) in zip(statements, options, strict=True)
-        }
-        supports = (
-            self._checker.review_support(
-                jobs,
-                confirmed=own,
-                confirmed_only=overall,
-                restated=restated,
-                clause_at=clause_at,
-                rated_alike={
-                    s: _rated_alike(g, used)
-                    for s, (g, _) in zip(statements, options, strict=True)
-                    if s in overall
-                },
-            )
-            if jobs
-            else []
-        )
+        jobs = [self._job(s, g, p, used) for s, (g, p) in zip(statements, options, strict=True)]
+        supports = self._checker.review_support(jobs) if jobs else []
         best: dict[int, tuple[_Group, realiser.Phrase, ClaimSupport]] = {}
         for (group, phrase), support in zip(options, supports, strict=True):
             held = best.get(id(group))
@@ -195,6 +174,24 @@ class OpinionPanel:
             claims=tuple(chosen[i][2] for i in said),
             reviews_with_opinions=len({u.review_id for u in units}),
             checked=len(statements),
+        )
+
+    def _job(
+        self, statement: str, group: _Group, phrase: realiser.Phrase, used: Sequence[Review]
+    ) -> SupportJob:
+        """What the checker counts for one wording of a group, and what the extractor knows of
+        it: who said it, where, and in which words; for a verdict on the whole, who rated it on
+        its side."""
+        restated = self._restated(group, phrase)
+        whole = not group.aspect
+        return SupportJob(
+            statement,
+            _mentioning(group, used),
+            confirmed=_confirming(group, phrase, used),
+            confirmed_only=whole,
+            rated_alike=_rated(used, group.polarity) if whole else (),
+            restated=restated,
+            clause_at=_clause_offsets(group, phrase, restated),
         )
 
     def _restated(self, group: _Group, phrase: realiser.Phrase) -> dict[str, str]:
@@ -263,21 +260,25 @@ def _clause_offsets(group: _Group, phrase: realiser.Phrase, restated: Mapping[st
     }
 
 
-def _confirming(group: _Group, phrase: realiser.Phrase) -> set[str]:
+def _confirming(group: _Group, phrase: realiser.Phrase, used: Sequence[Review]) -> set[str]:
     """Reviews whose own words confirm a wording of the group: all of them, but for a wording
     whose polarity only its reviews' ratings gave (무섭다, 잔잔하다: descriptions, praise only in
     a good review) just those that said it ("하나도 안 무서움" must not confirm "무섭다" as
-    praise because the review praised something else)."""
+    praise because the review praised something else). A verdict on the whole ("좋다",
+    "별로다") is never confirmed by a review rated against it: its stars are the reviewer's
+    verdict on the whole, so a 1-star "어릴때 재밌게 봤는데.." does not say the film is good
+    (an aspect is different: a 2-star review may praise the acting)."""
     said = {
         rid for rid, u in group.own.items() if (u.predicate, u.negated) == (phrase.predicate, phrase.negated)
     }
-    return said if any(group.own[rid].rated for rid in said) else group.reviews
+    own = said if any(group.own[rid].rated for rid in said) else set(group.reviews)
+    return own if group.aspect else own - _rated(used, -group.polarity)
 
 
-def _rated_alike(group: _Group, reviews: Sequence[Review]) -> set[str]:
-    """Reviews whose rating is on the group's side: 4-5 stars for praise, 1-2 for a complaint
+def _rated(reviews: Sequence[Review], polarity: int) -> set[str]:
+    """Reviews whose rating is on `polarity`'s side: 4-5 stars for praise, 1-2 for a complaint
     (none for a review with no rating)."""
-    side = range(4, 6) if group.polarity > 0 else range(1, 3)
+    side = range(4, 6) if polarity > 0 else range(1, 3)
     return {r.id for r in reviews if r.rating in side}
 
 

@@ -78,11 +78,29 @@ def aspect_of(
     j = _modifier_end(tokens, end, chained)
     if j is None:
         return OVERALL, False, False
-    name, last = noun_phrase(tokens, j + 1)
+    start = j + 1
+    while start < len(tokens) and _tag(tokens[start]) in ("SS", "SSO", "SSC"):
+        start += 1  # "'완벽한' 사람": a quote mark between
+    name, last = noun_phrase(tokens, start)
+    last = last if last >= start else j
     genre = last > j and tokens[last].form in lexicon.GENRE_NOUNS
     wanted = last + 1 < len(tokens) and _tag(tokens[last + 1]) == "JKO"  # "웃긴 코미디를 기대했는데"
     name = OVERALL if genre and not wanted else name
     return name, _denied(tokens, last, nothing=last == j) and not _compared(tokens, end), last > j
+
+
+def said_of_work(clause: Clause, tokens: Sequence[Token], end: int, *, chained: bool = True) -> bool:
+    """The noun a predicate ending at tokens[end] is said of (its clause's, or the one it
+    modifies) is a work or a feeling (`lexicon.WORK_NOUNS`): "따뜻한 영화", "마음이 따뜻해지는",
+    "가벼운 코미디" say what the film is like, not its warmth or weight."""
+    phrase = clause.current or clause.subject
+    if phrase:
+        return phrase[-1].form in lexicon.WORK_NOUNS
+    j = _modifier_end(tokens, end, chained)
+    if j is None:
+        return False
+    _, last = noun_phrase(tokens, j + 1)
+    return last > j and tokens[last].form in lexicon.WORK_NOUNS
 
 
 # Words that make "nothing is so X" praise: "이만큼 좋은 게 없어요", "이보다 맛있는 거 없다".

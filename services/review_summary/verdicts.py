@@ -162,8 +162,31 @@ def worse_than(tokens: Sequence[Token], i: int) -> Found | None:
     return None if denied else ("보다못하", (("별로", "MAG"), ("이", "VCP")), end)
 
 
+def better_not(tokens: Sequence[Token], i: int) -> Found | None:
+    """ "안 보는 게 좋다", "보지 않는 것이 낫다", "안 사는 게 좋은 제품" (말리: "보지 말아야
+    한다"): better not to watch or buy it, said of the work or product itself (from 안 at
+    tokens[i], or from the verb when 않다 follows it)."""
+    k = i + _form(tokens, i, idioms.NEGATORS, ["MAG"])
+    verb = tokens[k] if k < len(tokens) else None
+    if verb is None or verb.form not in ADVISED_VERBS or _tag(verb) not in ("VV", "VX"):
+        return None
+    if k == i:  # no 안 before: "보지 않는"
+        if not (_form(tokens, k + 1, ["지"], ["EC"]) and _form(tokens, k + 2, ["않"], ["VX"])):
+            return None
+        k += 2
+    if not (_form(tokens, k + 1, ["는"], ["ETM"]) and _form(tokens, k + 2, ["것", "거", "게"], ["NNB"])):
+        return None
+    end = k + 3 + (k + 3 < len(tokens) and _tag(tokens[k + 3]) in ("JKS", "JX"))
+    while end < len(tokens) and _tag(tokens[end]) == "MAG":
+        end += 1
+    better = _form(tokens, end, ["좋", "낫"], ["VA"])
+    warned = ((verb.form, "VV"), ("지", "EC"), ("말", "VX"), ("아야", "EC"), ("하", "VX"))
+    return ("말리", warned, end) if better and _about_the_whole(tokens, i) else None
+
+
 _READERS: tuple[Callable[[Sequence[Token], int], Found | None], ...] = (
     advice,
+    better_not,
     rebuy,
     nothing_to_see,
     time_flew,

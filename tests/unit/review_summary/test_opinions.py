@@ -257,6 +257,31 @@ CASES = [
     ("연기도 어색하고 집중도 안 되던데", 1, {("연기", "어색하", -1), (OVERALL, "집중이되", -1)}),
     ("웃긴 코미디를 기대했는데 실망", 1, {(OVERALL, "실망", -1), ("코미디", "웃기", 1)}),  # wanted, not seen
     ("영화가 뭐가 애매해", 1, {(OVERALL, "애매하", -1)}),
+    # a word with an implied aspect says no physical aspect of a work or a feeling
+    ("따뜻한 영화", 5, {(OVERALL, "따뜻하", 1)}),
+    ("마음이 따뜻해지는 영화", 5, {(OVERALL, "따뜻하", 1)}),
+    ("가벼운 코미디", 4, set()),
+    ("따뜻한 패딩이에요", 5, {("패딩", "따뜻하", 1)}),
+    ("가볍고 따뜻해요", 5, {("무게", "가볍", 1), ("보온", "따뜻하", 1)}),
+    # "-는 게 좋다" advises doing something; "안 보는 게 좋다" warns off the work
+    ("안보는게 좋은 영화~", 1, {(OVERALL, "말리", -1)}),
+    ("보지 않는 게 좋아요", 1, {(OVERALL, "말리", -1)}),
+    ("이 제품은 안 사는 게 낫다", 1, {(OVERALL, "말리", -1)}),
+    ("기대않고 보는게 제일좋은듯", 5, set()),
+    ("일찍 주문하는 게 좋아요", 4, set()),
+    ("배터리가 오래 가는 게 좋아요", 5, {("배터리", "오래가", 1), (OVERALL, "좋", 1)}),  # glad of a fact
+    ("사이즈표 보고 안 사는 게 좋아요", 2, set()),  # about the size chart, not the product
+    # what may be, what was expected and what others said are no assertion
+    ("어쩌면 정말 무서울 수도 있는 모습들", 4, set()),
+    ("재밌을 수밖에 없다", 5, {(OVERALL, "재밌", 1)}),
+    ("재밌는 줄 알았는데", 2, set()),
+    ("재밌는 줄 몰랐다", 5, {(OVERALL, "재밌", 1)}),
+    ("재밌다 라는 후기 보고 봤어요", 2, set()),
+    # the subject of a verb that modifies a noun is that verb's; a quote mark does not hide the noun
+    ("시걸이 나온 영화 중에서는 그래도 재미있는 편", 1, {(OVERALL, "재미있", 1)}),
+    ("아이가 먹는 과자가 맛있어요", 5, {("과자", "맛있", 1)}),
+    ("'완벽한' 영화", 5, {(OVERALL, "완벽하", 1)}),
+    ("'완벽한' 사람이 아닌", 4, {("사람", "완벽하", -1)}),
     # a quoted opinion is no assertion, however Kiwi splits the quote
     ("빼고 그렸어도 좋다고 보는 내내 생각이 들 정도", 1, set()),
 ]

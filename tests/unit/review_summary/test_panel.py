@@ -5,7 +5,7 @@ from __future__ import annotations
 from searchlm import text as korean
 from searchlm.nli.types import NliScores
 from services.review_summary.aspects import AspectGrouper
-from services.review_summary.checker import FaithfulnessChecker
+from services.review_summary.checker import FaithfulnessChecker, SupportJob
 from services.review_summary.faithfulness import FaithfulnessSettings
 from services.review_summary.panel import OpinionPanel, PanelSettings
 from services.review_summary.types import Review
@@ -110,17 +110,16 @@ def test_a_reviews_own_clause_can_support_and_never_contradicts() -> None:
     claim, clause = "조카가 재밌다", "조카는 재밌어 하는데"
     scorer = _ClauseScorer(clause)
     checker = FaithfulnessChecker(scorer=scorer, splitter=SimpleSplitter(), settings=FaithfulnessSettings())
-    confirmed = {claim: {"r1"}}
-    (whole_only,) = checker.review_support([(claim, [review])], confirmed=confirmed)
+    (whole_only,) = checker.review_support([SupportJob(claim, [review], confirmed={"r1"})])
     assert whole_only.contradicting_review_ids == ("r1",)
     (with_clause,) = checker.review_support(
-        [(claim, [review])], confirmed=confirmed, clause_at={claim: {"r1": 6}}
+        [SupportJob(claim, [review], confirmed={"r1"}, clause_at={"r1": 6})]
     )
     assert (clause, claim) in scorer.pairs
     assert with_clause.supporting_review_ids == ("r1",)
     # a clause of a review the extractor did not read the claim in is not asked
     scorer.pairs.clear()
-    checker.review_support([(claim, [review])], confirmed={}, clause_at={claim: {"r1": 6}})
+    checker.review_support([SupportJob(claim, [review], clause_at={"r1": 6})])
     assert (clause, claim) not in scorer.pairs
 
 
@@ -131,12 +130,12 @@ def test_a_reviews_own_clause_is_also_asked_in_its_plain_form() -> None:
     checker = FaithfulnessChecker(
         scorer=scorer, splitter=SimpleSplitter(), settings=FaithfulnessSettings(), plain=korean.declarative
     )
-    jobs, confirmed, at = [(claim, [review])], {claim: {"r1"}}, {claim: {"r1": len(review.text) - 1}}
-    (support,) = checker.review_support(jobs, confirmed=confirmed, clause_at=at)
+    jobs = [SupportJob(claim, [review], confirmed={"r1"}, clause_at={"r1": len(review.text) - 1})]
+    (support,) = checker.review_support(jobs)
     assert (plain, claim) in scorer.pairs
     assert support.supporting_review_ids == ("r1",)
     written = FaithfulnessChecker(scorer=scorer, splitter=SimpleSplitter(), settings=FaithfulnessSettings())
-    (as_written,) = written.review_support(jobs, confirmed=confirmed, clause_at=at)
+    (as_written,) = written.review_support(jobs)
     assert as_written.supporting_review_ids == ()
 
 
@@ -157,17 +156,14 @@ def test_a_review_rated_on_the_side_of_a_statement_with_no_subject_does_not_cont
         splitter=SimpleSplitter(),
         settings=FaithfulnessSettings(),
     )
-    job = [("별로다", reviews)]
-    (nli_only,) = checker.review_support(job, confirmed={}, confirmed_only={"별로다"})
+    (nli_only,) = checker.review_support([SupportJob("별로다", reviews, confirmed_only=True)])
     assert nli_only.contradicting_review_ids == ("bad", "good")
     (alike,) = checker.review_support(
-        job, confirmed={}, confirmed_only={"별로다"}, rated_alike={"별로다": {"bad"}}
+        [SupportJob("별로다", reviews, confirmed_only=True, rated_alike={"bad"})]
     )
     assert alike.contradicting_review_ids == ("good",)
     # a statement with a subject is contradicted by NLI alone
-    (named,) = checker.review_support(
-        [("연출이 별로다", reviews)], confirmed={}, rated_alike={"연출이 별로다": {"bad"}}
-    )
+    (named,) = checker.review_support([SupportJob("연출이 별로다", reviews, rated_alike={"bad"})])
     assert named.contradicting_review_ids == ("bad", "good")
 
 
@@ -180,9 +176,9 @@ def test_a_wording_whose_polarity_only_ratings_gave_is_confirmed_only_by_reviews
     asked: dict = {}
 
     class _Spy(FaithfulnessChecker):
-        def review_support(self, jobs, **kw):  # type: ignore[no-untyped-def]
-            asked.update(kw["confirmed"])
-            return super().review_support(jobs, **kw)
+        def review_support(self, jobs):  # type: ignore[no-untyped-def]
+            asked.update({job.claim: set(job.confirmed) for job in jobs})
+            return super().review_support(jobs)
 
     panel = _panel(_FixedScorer(NliScores(0.5, 0.45, 0.05)))
     panel._checker = _Spy(
@@ -193,6 +189,48 @@ def test_a_wording_whose_polarity_only_ratings_gave_is_confirmed_only_by_reviews
     panel.build(reviews, reviews, max_chars=120)
     assert asked["무섭다"] == {"a"}  # not b and c, who praised something else
     assert asked["재밌다"] == asked["좋다"] == {"a", "b", "c"}
+
+
+def test_two_jobs_with_the_same_wording_are_counted_apart() -> None:
+    reviews = [Review("good", "정말 무서워요", 5), Review("bad", "너무 무서웠음", 2)]
+    checker = FaithfulnessChecker(
+        scorer=_FixedScorer(NliScores(0.5, 0.45, 0.05)),
+        splitter=SimpleSplitter(),
+        settings=FaithfulnessSettings(),
+    )
+    praise, complaint = checker.review_support(
+        [
+            SupportJob("무섭다", reviews, confirmed={"good"}, confirmed_only=True),
+            SupportJob("무섭다", reviews, confirmed={"bad"}, confirmed_only=True),
+        ]
+    )
+    assert praise.supporting_review_ids == ("good",)
+    assert complaint.supporting_review_ids == ("bad",)
+
+
+def test_a_verdict_on_the_whole_is_not_confirmed_by_a_review_rated_against_it() -> None:
+    reviews = (
+        Review("a", "너무 재밌어요", 5),
+        Review("b", "진짜 재밌어요", 4),
+        Review("c", "어릴때 재밌게 봤어요. 연기가 좋아요", 1),  # its stars are its verdict
+        Review("d", "연기가 좋아요", 5),
+    )
+    asked: dict = {}
+
+    class _Spy(FaithfulnessChecker):
+        def review_support(self, jobs):  # type: ignore[no-untyped-def]
+            asked.update({job.claim: set(job.confirmed) for job in jobs})
+            return super().review_support(jobs)
+
+    panel = _panel(_FixedScorer(NliScores(0.5, 0.45, 0.05)))
+    panel._checker = _Spy(
+        scorer=_FixedScorer(NliScores(0.5, 0.45, 0.05)),
+        splitter=SimpleSplitter(),
+        settings=FaithfulnessSettings(),
+    )
+    panel.build(reviews, reviews, max_chars=120)
+    assert asked["재밌다"] == {"a", "b"}
+    assert asked["연기가 좋다"] == {"c", "d"}  # a 1-star review may still praise a part
 
 
 def test_support_is_checked_against_the_used_reviews_only() -> None:

@@ -78,10 +78,17 @@ def _guessed(tokens: Sequence[Token], k: int) -> bool:
 
 
 def _possible(tokens: Sequence[Token], k: int) -> bool:
-    """tokens[k] is the 수 of "-ㄹ 수 있다" (may), not of "-ㄹ 수밖에 없다" (cannot but)."""
+    """tokens[k] is the 수 of "-ㄹ 수 있다" saying what may be: with 도 ("무서울 수도 있는",
+    "짤 수도 있어요") or conceded ("지루할 수 있지만"); not what one can do ("추천할 수 있는
+    영화", "만족할 수 있어요") nor "-ㄹ 수밖에 없다" (cannot but)."""
     if not (k < len(tokens) and tokens[k].form == "수" and _tag(tokens[k]) == "NNB"):
         return False
-    return not (k + 1 < len(tokens) and tokens[k + 1].form == "밖에")
+    nxt = tokens[k + 1].form if k + 1 < len(tokens) else ""
+    conceded = nxt == "있" and k + 2 < len(tokens) and tokens[k + 2].form in _CONCESSIVE
+    return nxt == "도" or conceded
+
+
+_CONCESSIVE = frozenset(["지만", "으나", "나", "는데", "겠지만"])
 
 
 def _expected(tokens: Sequence[Token], k: int) -> bool:
@@ -95,14 +102,23 @@ def _expected(tokens: Sequence[Token], k: int) -> bool:
     )
 
 
+# Nouns for what others said: "재밌다 라는 후기", "'최고다'라는 평".
+_HEARSAY_NOUNS = lexicon.META_NOUNS | {"평", "소문", "얘기", "이야기"}
+
+
 def _quoted_after(tokens: Sequence[Token], k: int) -> bool:
-    """A quoting particle or "이라는 / 이라고" follows a sentence ending at tokens[k - 1]."""
+    """What follows a sentence ending at tokens[k - 1] quotes it: a quoting particle ("좋다고
+    생각이 들 정도": 다/EF 고/JKQ), or -라는 / -는 before a word for what others said ("재밌다
+    라는 후기"; not "재밌다 라는 말밖에 안 나온다", the reviewer's own)."""
+    while k < len(tokens) and _tag(tokens[k]) in ("SS", "SSC"):
+        k += 1
     if k >= len(tokens):
         return False
     if _tag(tokens[k]) == "JKQ":
         return True
-    nxt = tokens[k + 1] if k + 1 < len(tokens) else None
-    return _tag(tokens[k]) == "VCP" and nxt is not None and nxt.form.startswith("라")
+    k += _tag(tokens[k]) == "VCP"
+    named = k < len(tokens) and _tag(tokens[k]) == "ETM" and tokens[k].form in ("라는", "는", "란")
+    return named and k + 1 < len(tokens) and tokens[k + 1].form in _HEARSAY_NOUNS
 
 
 def asserted(tokens: Sequence[Token], end: int) -> bool:
@@ -196,14 +212,19 @@ def _described_noun(tokens: Sequence[Token], j: int) -> bool:
 
 # "-는 게 좋다 / 낫다": it is better to do something (advice), not a verdict on the thing.
 _BETTER = frozenset(["좋", "낫"])
-_DOING = frozenset(["VV", "VX", "XSV"])
+# What a reader does (watch, buy, read, order, choose): "-는 게 좋다" after it advises.
+_READER_ACTS = frozenset(
+    ["보", "사", "읽", "고르", "기다리", "주문", "구매", "구입", "선택", "비교", "참고", "확인"]
+)
+_HONORIFIC = frozenset(["시", "으시"])
 
 
 def advice_to_do(tokens: Sequence[Token], start: int, stem: str) -> bool:
     """The predicate at tokens[start] says doing something is better ("기대 않고 보는 게 제일
-    좋은 듯", "일찍 주문하는 게 좋아요", "안 보는 게 좋은 영화"): its subject is a verb made a
-    noun with -는 것, so 좋다 judges doing that, not the product (`verdicts.better_not` reads
-    "안 보는 게 좋다" as the warning it is)."""
+    좋은 듯", "일찍 주문하는 게 좋아요", "안 보시는 게 좋아요"): its subject is what a reader does,
+    made a noun with -는 것, so 좋다 judges doing that, not the product (`verdicts.better_not`
+    reads "안 보는 게 좋다" as the warning it is). Not a fact about the product ("빨리 마르는 게
+    좋아요", "이번에 산 게 제일 좋아요", "배터리가 오래 가는 게 좋아요")."""
     if stem not in _BETTER:
         return False
     j = start - 1
@@ -211,12 +232,20 @@ def advice_to_do(tokens: Sequence[Token], start: int, stem: str) -> bool:
         j -= 1  # 제일, 더, 훨씬
     j -= j >= 0 and _tag(tokens[j]) in ("JKS", "JX")
     nominal = j >= 2 and tokens[j].form in ("것", "거", "게") and _tag(tokens[j]) == "NNB"
-    return (
-        nominal
-        and _tag(tokens[j - 1]) == "ETM"
-        and _tag(tokens[j - 2]) in _DOING
-        and not _has_subject(tokens, j - 2)
-    )
+    if not (nominal and (tokens[j - 1].form, _tag(tokens[j - 1])) == ("는", "ETM")):
+        return False
+    verb = j - 2 - (tokens[j - 2].form in _HONORIFIC and _tag(tokens[j - 2]) == "EP")
+    return verb >= 0 and _reader_act(tokens, verb) and not _has_subject(tokens, verb)
+
+
+def _reader_act(tokens: Sequence[Token], verb: int) -> bool:
+    """tokens[verb] is one of `_READER_ACTS` (a verb, or 하 after its noun: 주문/NNG 하/XSV)."""
+    t = tokens[verb]
+    if _tag(t) == "XSV" and verb > 0:
+        t = tokens[verb - 1]
+    elif _tag(t) != "VV":
+        return False
+    return t.form in _READER_ACTS
 
 
 def _has_subject(tokens: Sequence[Token], verb: int) -> bool:

@@ -247,11 +247,12 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
 
 
 def _modifies(tokens: Sequence[Token], i: int) -> bool:
-    """The verb at tokens[i] ends in a modifier (-는, -ㄴ, -ㄹ; tense between)."""
+    """The verb at tokens[i] modifies the noun after it (-는, -ㄴ, -ㄹ; tense between): "시걸이
+    나온 영화", not "보는 내내" nor "본 것보다"."""
     j = i + 1
     while j < len(tokens) and _tag(tokens[j]) == "EP":
         j += 1
-    return j < len(tokens) and _tag(tokens[j]) == "ETM"
+    return j + 1 < len(tokens) and _tag(tokens[j]) == "ETM" and _tag(tokens[j + 1]) in ("NNG", "NNP")
 
 
 def _judges(aspect: str, stem: str, attributive: bool) -> bool:

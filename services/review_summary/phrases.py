@@ -78,9 +78,7 @@ def aspect_of(
     j = _modifier_end(tokens, end, chained)
     if j is None:
         return OVERALL, False, False
-    start = j + 1
-    while start < len(tokens) and _tag(tokens[start]) in ("SS", "SSO", "SSC"):
-        start += 1  # "'완벽한' 사람": a quote mark between
+    start = _past_quotes(tokens, j + 1)
     name, last = noun_phrase(tokens, start)
     last = last if last >= start else j
     genre = last > j and tokens[last].form in lexicon.GENRE_NOUNS
@@ -99,8 +97,16 @@ def said_of_work(clause: Clause, tokens: Sequence[Token], end: int, *, chained: 
     j = _modifier_end(tokens, end, chained)
     if j is None:
         return False
-    _, last = noun_phrase(tokens, j + 1)
-    return last > j and tokens[last].form in lexicon.WORK_NOUNS
+    start = _past_quotes(tokens, j + 1)
+    _, last = noun_phrase(tokens, start)
+    return last >= start and tokens[last].form in lexicon.WORK_NOUNS
+
+
+def _past_quotes(tokens: Sequence[Token], k: int) -> int:
+    """The first index from k that is not a quote mark ("'완벽한' 영화")."""
+    while k < len(tokens) and _tag(tokens[k]) in ("SS", "SSO", "SSC"):
+        k += 1
+    return k
 
 
 # Words that make "nothing is so X" praise: "이만큼 좋은 게 없어요", "이보다 맛있는 거 없다".

@@ -43,15 +43,25 @@ def _form(tokens: Sequence[Token], k: int, forms: Collection[str], tags: Collect
 
 
 def _about_the_whole(tokens: Sequence[Token], i: int) -> bool:
-    """No noun other than a word for the whole (영화, 제품, 이거) earlier in the clause of
-    tokens[i]: "이 영화 꼭 보세요" advises on the work, "사이즈표 꼭 보세요", "밤에 혼자 보지
-    마세요" and "극장에 볼 게 없다" on something else."""
+    """No noun other than a word for the whole (영화, 제품, 이거, or a noun after 이 / 그 / 저)
+    earlier in the clause of tokens[i]: "이 영화 꼭 보세요" advises on the work, "사이즈표 꼭
+    보세요", "밤에 혼자 보지 마세요" and "극장에 볼 게 없다" on something else."""
     j = i - 1
     while j >= 0 and _tag(tokens[j]) not in idioms.CLAUSE_BREAK:
-        if _tag(tokens[j]) in _NOUNS and tokens[j].form not in lexicon.GENERIC_NOUNS:
+        if (
+            _tag(tokens[j]) in _NOUNS
+            and tokens[j].form not in lexicon.GENERIC_NOUNS
+            and not _pointed(tokens, j)
+        ):
             return False
         j -= 1
     return True
+
+
+def _pointed(tokens: Sequence[Token], j: int) -> bool:
+    """The noun at tokens[j] comes right after 이 / 그 / 저 (MM): the thing itself ("이 책은
+    안 읽는 게 나아요", "이 옷 꼭 사세요")."""
+    return j > 0 and _form(tokens, j - 1, ["이", "그", "저", "요"], ["MM"])
 
 
 def advice(tokens: Sequence[Token], i: int) -> Found | None:
@@ -174,6 +184,7 @@ def better_not(tokens: Sequence[Token], i: int) -> Found | None:
         if not (_form(tokens, k + 1, ["지"], ["EC"]) and _form(tokens, k + 2, ["않"], ["VX"])):
             return None
         k += 2
+    k += _form(tokens, k + 1, ["시", "으시"], ["EP"])  # 안 보시는 게, 보지 않으시는 게
     if not (_form(tokens, k + 1, ["는"], ["ETM"]) and _form(tokens, k + 2, ["것", "거", "게"], ["NNB"])):
         return None
     end = k + 3 + (k + 3 < len(tokens) and _tag(tokens[k + 3]) in ("JKS", "JX"))
@@ -181,7 +192,19 @@ def better_not(tokens: Sequence[Token], i: int) -> Found | None:
         end += 1
     better = _form(tokens, end, ["좋", "낫"], ["VA"])
     warned = ((verb.form, "VV"), ("지", "EC"), ("말", "VX"), ("아야", "EC"), ("하", "VX"))
-    return ("말리", warned, end) if better and _about_the_whole(tokens, i) else None
+    whole = _about_the_whole(tokens, i) and not _if_before(tokens, i)
+    return ("말리", warned, end) if better and whole else None
+
+
+def _if_before(tokens: Sequence[Token], i: int) -> bool:
+    """A condition earlier in the sentence of tokens[i]: "심장 약하면 안 보는 게 좋아요" warns
+    some readers off, not everyone."""
+    j = i - 1
+    while j >= 0 and _tag(tokens[j]) not in ("EF", "SF"):
+        if _tag(tokens[j]) == "EC" and tokens[j].form.endswith("면") and tokens[j].form != "면서":
+            return True
+        j -= 1
+    return False
 
 
 _READERS: tuple[Callable[[Sequence[Token], int], Found | None], ...] = (

@@ -270,6 +270,11 @@ CASES = [
     ("기대않고 보는게 제일좋은듯", 5, set()),
     ("일찍 주문하는 게 좋아요", 4, set()),
     ("배터리가 오래 가는 게 좋아요", 5, {("배터리", "오래가", 1), (OVERALL, "좋", 1)}),  # glad of a fact
+    ("빨리 마르는 게 좋아요", 5, {(OVERALL, "좋", 1)}),  # a fact about the product, not advice
+    ("이번에 산 게 제일 좋아요", 5, {(OVERALL, "좋", 1)}),
+    ("안 보시는 게 좋아요", 1, {(OVERALL, "말리", -1)}),
+    ("이 책은 안 읽는 게 나아요", 1, {(OVERALL, "말리", -1)}),
+    ("심장 약하면 안 보는 게 좋아요", 5, set()),  # warns some readers off, not everyone
     ("사이즈표 보고 안 사는 게 좋아요", 2, set()),  # about the size chart, not the product
     # what may be, what was expected and what others said are no assertion
     ("어쩌면 정말 무서울 수도 있는 모습들", 4, set()),
@@ -277,9 +282,16 @@ CASES = [
     ("재밌는 줄 알았는데", 2, set()),
     ("재밌는 줄 몰랐다", 5, {(OVERALL, "재밌", 1)}),
     ("재밌다 라는 후기 보고 봤어요", 2, set()),
+    ("'최고다'라는 평 보고 봤어요", 2, set()),
+    ("재밌다 라는 말밖에 안 나온다", 5, {(OVERALL, "재밌", 1)}),  # the reviewer's own
+    ("자신있게 추천할 수 있는 영화", 5, {(OVERALL, "추천하", 1)}),  # can, not may
+    ("지루할 수 있지만 재밌어요", 4, {(OVERALL, "재밌", 1)}),
     # the subject of a verb that modifies a noun is that verb's; a quote mark does not hide the noun
     ("시걸이 나온 영화 중에서는 그래도 재미있는 편", 1, {(OVERALL, "재미있", 1)}),
     ("아이가 먹는 과자가 맛있어요", 5, {("과자", "맛있", 1)}),
+    ("허리가 입는 내내 편해요", 5, {("허리", "편하", 1)}),
+    ("색상이 화면에서 본 것보다 어두워요", 3, {("색상", "어둡", -1)}),
+    ('"따뜻한" 영화', 5, {(OVERALL, "따뜻하", 1)}),
     ("'완벽한' 영화", 5, {(OVERALL, "완벽하", 1)}),
     ("'완벽한' 사람이 아닌", 4, {("사람", "완벽하", -1)}),
     # a quoted opinion is no assertion, however Kiwi splits the quote

@@ -84,7 +84,10 @@ def _possible(tokens: Sequence[Token], k: int) -> bool:
     if not (k < len(tokens) and tokens[k].form == "수" and _tag(tokens[k]) == "NNB"):
         return False
     nxt = tokens[k + 1].form if k + 1 < len(tokens) else ""
-    conceded = nxt == "있" and k + 2 < len(tokens) and tokens[k + 2].form in _CONCESSIVE
+    after = k + 2
+    while after < len(tokens) and _tag(tokens[after]) == "EP":
+        after += 1  # "될 수 있었는데": could have been
+    conceded = nxt == "있" and after < len(tokens) and tokens[after].form in _CONCESSIVE
     return nxt == "도" or conceded
 
 
@@ -152,6 +155,8 @@ def asserted(tokens: Sequence[Token], end: int) -> bool:
         return False
     if tag == "ETM" and _described_noun(tokens, j):
         return asserted(tokens, j + 2)  # 있는 스토리였다면: the mood of "(noun)이다"
+    if tag == "ETM" and _becoming(tokens, j):
+        return asserted(tokens, j + 3)  # 좋은 작품이 되었을 텐데: the mood of "(noun)이 되다"
     asks = j + 1 < len(tokens) and tokens[j + 1].form.startswith("?")
     return not (tag in ("EC", "EF") and asks)
 
@@ -208,6 +213,17 @@ def _described_noun(tokens: Sequence[Token], j: int) -> bool:
     """tokens[j] ends a clause describing a noun that a copula then predicates ("재밌는
     영화였다면", "좋은 영화라고"): the clause says only what that copula asserts."""
     return j + 2 < len(tokens) and _tag(tokens[j + 1]).startswith("NN") and _tag(tokens[j + 2]) == "VCP"
+
+
+def _becoming(tokens: Sequence[Token], j: int) -> bool:
+    """tokens[j] ends a clause describing a noun that 되다 then predicates ("더 좋은 작품이
+    되었을 텐데", "좋은 영화가 될 수 있었는데"): the clause says only what 되다 asserts."""
+    return (
+        j + 3 < len(tokens)
+        and _tag(tokens[j + 1]).startswith("NN")
+        and _tag(tokens[j + 2]) == "JKC"
+        and (tokens[j + 3].form, _tag(tokens[j + 3])) == ("되", "VV")
+    )
 
 
 # "-는 게 좋다 / 낫다": it is better to do something (advice), not a verdict on the thing.

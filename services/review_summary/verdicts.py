@@ -1,8 +1,9 @@
 """Set phrases that judge the thing as a whole without an evaluative word of their own: advice
 ("꼭 보세요", "사지 마세요"), buying again ("재구매 의사 있어요"), nothing worth seeing ("볼
-게 없다"), time flying ("시간 가는 줄 몰랐다") and falling short of something else ("전작보다
-못하다"). Kiwi splits each into several morphemes; `opinions` reads them through `at`, which
-gives the stem (listed in `lexicon`) and how the phrase is said back in a statement.
+게 없다"), time flying ("시간 가는 줄 몰랐다"), falling short of something else ("전작보다
+못하다") and what was feared ("혹시나 했는데 역시나"). Kiwi splits each into several
+morphemes; `opinions` reads them through `at`, which gives the stem (listed in `lexicon`) and
+how the phrase is said back in a statement.
 
 Each is written for Korean reviews in general (shopping, food, film), and each needs its whole
 shape: "보세요" alone, "사이즈 보고 사세요" or "끝까지 봐야 안다" advise nothing.
@@ -207,6 +208,37 @@ def _if_before(tokens: Sequence[Token], i: int) -> bool:
     return False
 
 
+def as_feared(tokens: Sequence[Token], i: int) -> Found | None:
+    """ "혹시나 했는데 역시나" (혹시나역시나: "별로다"): hoped it would be good, and it was what
+    was feared; from 혹시나 at tokens[i] to 역시나 in the same sentence. Not when praise follows
+    ("혹시나 했는데 역시나 최고": as good as expected)."""
+    if not _form(tokens, i, ["혹시나", "혹시"], ["MAG"]):
+        return None
+    k = i + 1
+    while k < len(tokens) and k - i <= 8 and _tag(tokens[k]) not in ("SF", "EF"):
+        end = k if _form(tokens, k, ["역시나"], ["MAG"]) else None
+        if _form(tokens, k, ["역시"], ["MAG"]) and _form(tokens, k + 1, ["나"], ["JX"]):
+            end = k + 1
+        if end is not None:
+            return (
+                None
+                if _praised_after(tokens, end)
+                else ("혹시나역시나", (("별로", "MAG"), ("이", "VCP")), end)
+            )
+        k += 1
+    return None
+
+
+def _praised_after(tokens: Sequence[Token], end: int) -> bool:
+    """A word the lexicon lists as praise after tokens[end], in the same sentence."""
+    k = end + 1
+    while k < len(tokens) and _tag(tokens[k]) != "SF":
+        if tokens[k].form in lexicon.POSITIVE:
+            return True
+        k += 1
+    return False
+
+
 _READERS: tuple[Callable[[Sequence[Token], int], Found | None], ...] = (
     advice,
     better_not,
@@ -214,4 +246,5 @@ _READERS: tuple[Callable[[Sequence[Token], int], Found | None], ...] = (
     nothing_to_see,
     time_flew,
     worse_than,
+    as_feared,
 )

@@ -286,6 +286,13 @@ CASES = [
     ("재밌다 라는 말밖에 안 나온다", 5, {(OVERALL, "재밌", 1)}),  # the reviewer's own
     ("자신있게 추천할 수 있는 영화", 5, {(OVERALL, "추천하", 1)}),  # can, not may
     ("지루할 수 있지만 재밌어요", 4, {(OVERALL, "재밌", 1)}),
+    ("더 좋은 작품이 되었을터인데..", 4, set()),  # what it would have become
+    ("좋은 영화가 될 수 있었는데 아쉽다", 2, {(OVERALL, "아쉽", -1)}),
+    ("좋은 선물이 됐어요", 5, {("선물", "좋", 1)}),
+    # hoped for better, got what was feared
+    ("혹시나 했는데 역시나...", 1, {(OVERALL, "혹시나역시나", -1)}),
+    ("혹시나 하고 샀는데 역시나네요", 1, {(OVERALL, "혹시나역시나", -1)}),
+    ("혹시나 했는데 역시나 최고", 5, {(OVERALL, "최고", 1)}),
     # the subject of a verb that modifies a noun is that verb's; a quote mark does not hide the noun
     ("시걸이 나온 영화 중에서는 그래도 재미있는 편", 1, {(OVERALL, "재미있", 1)}),
     ("아이가 먹는 과자가 맛있어요", 5, {("과자", "맛있", 1)}),

@@ -203,6 +203,20 @@ def manner_adverb(tokens: Sequence[Token], end: int, stem: str) -> bool:
     return stem in lexicon.MANNER_WHEN_ADVERB and nxt is not None and nxt.form == "게" and _tag(nxt) == "EC"
 
 
+def causative_end(tokens: Sequence[Token], end: int, stem: str) -> int:
+    """The end of "-게 하다 / -게 만들다" after a feeling of `lexicon.MANNER_WHEN_ADVERB`
+    ("가슴을 먹먹하게 한다", "사람을 행복하게 만드는 영화"): what makes one feel it, said by 하다
+    or 만들다, whose mood and noun count; `end` when none follows."""
+    if stem not in lexicon.MANNER_WHEN_ADVERB or end + 2 >= len(tokens):
+        return end
+    made = tokens[end + 2].form in ("하", "만들") and _tag(tokens[end + 2]) in ("VX", "VV")
+    if not (tokens[end + 1].form == "게" and _tag(tokens[end + 1]) == "EC" and made):
+        return end
+    k = end + 2
+    given = k + 2 < len(tokens) and tokens[k + 1].form in ("어", "아") and tokens[k + 2].form == "주"
+    return k + 2 if given else k  # "행복하게 만들어 주면": 주다's mood
+
+
 def _manner(token: Token) -> bool:
     """A modifier of how something ends ("허무하게", "빨리"), not of when ("벌써")."""
     tag = _tag(token)

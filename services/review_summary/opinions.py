@@ -206,7 +206,8 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
         found = _stem_of(tokens, i)
         if found is not None and not (found[2] == i and tag == "NNG" and _continues_noun(tokens, i)):
             stem, morphemes, end = found
-            negated, end = idioms.negated_after(tokens, idioms.light_verb_end(tokens, end))
+            end = mood.causative_end(tokens, idioms.light_verb_end(tokens, end), stem)
+            negated, end = idioms.negated_after(tokens, end)
             of_object = stem in lexicon.OBJECT_PREDICATES
             chained = stem not in lexicon.IMPLIED_ASPECTS  # "가볍고 튼튼한 가방": 가볍다 is about 무게
             aspect, denied, attributive = aspect_of(clause, tokens, end, of_object=of_object, chained=chained)

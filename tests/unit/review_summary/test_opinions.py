@@ -250,6 +250,10 @@ CASES = [
     ("재밌는 게 없어서 이거 봤는데 대박", 5, {(OVERALL, "재밌", 1), (OVERALL, "대박", 1)}),
     # a -게 adverb of manner judges nothing; "안 사면 후회" is the noun
     ("무섭게 빨리 왔어요", 5, set()),
+    # "-게 하다 / 만들다" makes one feel it: a judgment, in 하다's mood
+    ("사람을 행복하게 만드는 영화", 5, {(OVERALL, "행복하", 1)}),
+    ("관이 가슴을 먹먹하게 한다", 5, {("관", "먹먹하", 1)}),
+    ("행복하게 만들어주면 좋겠다", 3, set()),
     ("순수하게 맛만 보면 별로", 2, {(OVERALL, "별로", -1)}),
     ("안 사면 후회", 5, set()),
     # a genre an adjective modifies is the work; "집중이 안 된다"

@@ -122,6 +122,9 @@ WORK_NOUNS = GENRE_NOUNS | _words(
     """
 )
 
+# The reader's heart: a feeling said of it is what the work made one feel ("가슴이 먹먹하다").
+HEART_NOUNS = _words("가슴")
+
 # Nouns for reviews and ratings themselves: "평점 좋길래 봤는데", "나쁜 리뷰가 없다" judge
 # other people's reviews, not the product.
 META_NOUNS = _words("평점 별점 리뷰 후기 댓글 평가 평론")
@@ -140,7 +143,7 @@ OVERALL = _words(
     볼만하 잘만들 참신하 신선하 유쾌하 즐겁 멋있 멋지 인생영화 재미나 잘보 잘쓰 잘사
     마음에들 심심하 흥미진진하 훈훈하 진부하 식상하 기대이상 기대이하 수준이하 권하 말리
     재구매하 재구매안하 볼게없 시간가는줄모르 보다못하 혹시나역시나 반갑 위대하 순수하 잘나오
-    잔잔하 먹먹하 소름돋 무섭 슬프 행복하 기억에남 애매하 집중이되 ㄹ만하 따뜻하 따듯하
+    잔잔하 먹먹하 소름돋 무섭 슬프 행복하 기억에남 애매하 집중이되 ㄹ만하 따뜻하 따듯하 뭉클하 찡하
     """
 )
 

@@ -211,7 +211,7 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
             of_object = stem in lexicon.OBJECT_PREDICATES
             chained = stem not in lexicon.IMPLIED_ASPECTS  # "가볍고 튼튼한 가방": 가볍다 is about 무게
             aspect, denied, attributive = aspect_of(clause, tokens, end, of_object=of_object, chained=chained)
-            aspect = OVERALL if _about_whole(tokens, i, stem) else aspect
+            aspect = OVERALL if _about_whole(tokens, i, stem) or _felt(aspect, stem) else aspect
             implied = not aspect and stem in lexicon.IMPLIED_ASPECTS
             implied = implied and not said_of_work(clause, tokens, end, chained=chained)
             aspect = lexicon.IMPLIED_ASPECTS[stem] if implied else aspect
@@ -245,6 +245,13 @@ def extract(review: Review, tokens: Sequence[Token]) -> list[OpinionUnit]:
             clause.particle(tag)
         i += 1
     return list(units.values())
+
+
+def _felt(aspect: str, stem: str) -> bool:
+    """The reader's heart and a feeling with no polarity of its own ("가슴 먹먹해지는 이야기",
+    "가슴이 뭉클해요"): what the work made one feel, judged of the whole when the feeling is
+    one that judges it (`lexicon.OVERALL`; not "가슴이 끼어요", and "가슴이 아프다" stays)."""
+    return aspect in lexicon.HEART_NOUNS and stem in lexicon.OVERALL and lexical_sign(stem, aspect) is None
 
 
 def _modifies(tokens: Sequence[Token], i: int) -> bool:

@@ -202,11 +202,15 @@ class OpinionPanel:
         - The plain praise or complaint of a group ("좋다", "연기가 좋다", "별로다"): a review
           whose own unit says it with a word the lexicon lists on that side is asked about
           that ("재밌다", "연기를 잘한다", "지루하다"); NLI often does not carry 재밌다 over to
-          좋다, nor 지루하다 to 별로다; the lexicon does.
+          좋다, nor 지루하다 to 별로다; the lexicon does. So is a review whose own word for
+          the whole takes its polarity from its rating ("무서웠음" in a 5-star review, for
+          "좋다"): its words and its stars are the two signals.
         """
         if phrase == _plain(group.aspect, group.polarity):
             return {
-                rid: self._own_statement(u) for rid, u in group.own.items() if _in_lexicon(u, group.polarity)
+                rid: self._own_statement(u)
+                for rid, u in group.own.items()
+                if _in_lexicon(u, group.polarity) or _rated_verdict(u)
             }
         if not phrase.aspect:
             return {}
@@ -299,6 +303,12 @@ def _in_lexicon(unit: OpinionUnit, polarity: int) -> bool:
     negated ("재밌다", "지루하다"; not "나쁘지 않다", nor "높다" praised only by its review's
     rating)."""
     return not unit.negated and lexical_sign(unit.stem, unit.aspect) == polarity
+
+
+def _rated_verdict(unit: OpinionUnit) -> bool:
+    """The unit is a word for the whole whose polarity is its review's rating (무섭다,
+    잔잔하다, 먹먹하다: praise in a good review), not negated."""
+    return not unit.aspect and unit.rated and not unit.negated and unit.stem in lexicon.OVERALL
 
 
 def _distinct(

@@ -253,6 +253,10 @@ CASES = [
     # "-게 하다 / 만들다" makes one feel it: a judgment, in 하다's mood
     ("사람을 행복하게 만드는 영화", 5, {(OVERALL, "행복하", 1)}),
     ("관이 가슴을 먹먹하게 한다", 5, {("관", "먹먹하", 1)}),
+    # a feeling of the reader's heart is what the work made one feel
+    ("가슴 먹먹해지는 이야기", 5, {(OVERALL, "먹먹하", 1)}),
+    ("가슴이 뭉클해요", 5, {(OVERALL, "뭉클하", 1)}),
+    ("가슴둘레가 커요", 2, {("가슴둘레", "크", -1)}),
     ("행복하게 만들어주면 좋겠다", 3, set()),
     ("순수하게 맛만 보면 별로", 2, {(OVERALL, "별로", -1)}),
     ("안 사면 후회", 5, set()),

@@ -233,6 +233,29 @@ def test_a_verdict_on_the_whole_is_not_confirmed_by_a_review_rated_against_it() 
     assert asked["연기가 좋다"] == {"c", "d"}  # a 1-star review may still praise a part
 
 
+def test_a_word_for_the_whole_that_takes_the_rating_is_asked_in_its_own_words_for_the_plain_praise() -> None:
+    reviews = (
+        Review("a", "너무 재밌어요", 5),
+        Review("b", "정말 무서웠음", 5),  # 무섭다: praise only because the review is rated 5
+        Review("c", "진짜 재밌어요", 4),
+    )
+    asked: dict = {}
+
+    class _Spy(FaithfulnessChecker):
+        def review_support(self, jobs):  # type: ignore[no-untyped-def]
+            asked.update({job.claim: dict(job.restated) for job in jobs})
+            return super().review_support(jobs)
+
+    panel = _panel(_FixedScorer(NliScores(0.5, 0.45, 0.05)))
+    panel._checker = _Spy(
+        scorer=_FixedScorer(NliScores(0.5, 0.45, 0.05)),
+        splitter=SimpleSplitter(),
+        settings=FaithfulnessSettings(),
+    )
+    panel.build(reviews, reviews, max_chars=120)
+    assert asked["좋다"] == {"a": "재밌다", "b": "무섭다", "c": "재밌다"}
+
+
 def test_support_is_checked_against_the_used_reviews_only() -> None:
     scorer = CueScorer(CUES)
     panel = _panel(scorer).build(REVIEWS, REVIEWS[:2], max_chars=120)

@@ -167,17 +167,14 @@ def test_a_review_rated_on_the_side_of_a_statement_with_no_subject_does_not_cont
     assert named.contradicting_review_ids == ("bad", "good")
 
 
-def test_a_wording_whose_polarity_only_ratings_gave_is_confirmed_only_by_reviews_saying_it() -> None:
-    reviews = (
-        Review("a", "정말 무서워요", 5),  # 무섭다: praise only because the review is rated 5
-        Review("b", "너무 재밌어요", 5),
-        Review("c", "진짜 재밌어요", 5),
-    )
+def _jobs_asked(reviews: tuple[Review, ...], field: str) -> dict:
+    """What the panel hands the checker for each claim (`SupportJob.<field>`), the checker
+    scoring every pair alike."""
     asked: dict = {}
 
     class _Spy(FaithfulnessChecker):
         def review_support(self, jobs):  # type: ignore[no-untyped-def]
-            asked.update({job.claim: set(job.confirmed) for job in jobs})
+            asked.update({job.claim: getattr(job, field) for job in jobs})
             return super().review_support(jobs)
 
     panel = _panel(_FixedScorer(NliScores(0.5, 0.45, 0.05)))
@@ -187,6 +184,16 @@ def test_a_wording_whose_polarity_only_ratings_gave_is_confirmed_only_by_reviews
         settings=FaithfulnessSettings(),
     )
     panel.build(reviews, reviews, max_chars=120)
+    return asked
+
+
+def test_a_wording_whose_polarity_only_ratings_gave_is_confirmed_only_by_reviews_saying_it() -> None:
+    reviews = (
+        Review("a", "정말 무서워요", 5),  # 무섭다: praise only because the review is rated 5
+        Review("b", "너무 재밌어요", 5),
+        Review("c", "진짜 재밌어요", 5),
+    )
+    asked = _jobs_asked(reviews, "confirmed")
     assert asked["무섭다"] == {"a"}  # not b and c, who praised something else
     assert asked["재밌다"] == asked["좋다"] == {"a", "b", "c"}
 
@@ -215,20 +222,7 @@ def test_a_verdict_on_the_whole_is_not_confirmed_by_a_review_rated_against_it() 
         Review("c", "어릴때 재밌게 봤어요. 연기가 좋아요", 1),  # its stars are its verdict
         Review("d", "연기가 좋아요", 5),
     )
-    asked: dict = {}
-
-    class _Spy(FaithfulnessChecker):
-        def review_support(self, jobs):  # type: ignore[no-untyped-def]
-            asked.update({job.claim: set(job.confirmed) for job in jobs})
-            return super().review_support(jobs)
-
-    panel = _panel(_FixedScorer(NliScores(0.5, 0.45, 0.05)))
-    panel._checker = _Spy(
-        scorer=_FixedScorer(NliScores(0.5, 0.45, 0.05)),
-        splitter=SimpleSplitter(),
-        settings=FaithfulnessSettings(),
-    )
-    panel.build(reviews, reviews, max_chars=120)
+    asked = _jobs_asked(reviews, "confirmed")
     assert asked["재밌다"] == {"a", "b"}
     assert asked["연기가 좋다"] == {"c", "d"}  # a 1-star review may still praise a part
 
@@ -239,20 +233,7 @@ def test_a_word_for_the_whole_that_takes_the_rating_is_asked_in_its_own_words_fo
         Review("b", "정말 무서웠음", 5),  # 무섭다: praise only because the review is rated 5
         Review("c", "진짜 재밌어요", 4),
     )
-    asked: dict = {}
-
-    class _Spy(FaithfulnessChecker):
-        def review_support(self, jobs):  # type: ignore[no-untyped-def]
-            asked.update({job.claim: dict(job.restated) for job in jobs})
-            return super().review_support(jobs)
-
-    panel = _panel(_FixedScorer(NliScores(0.5, 0.45, 0.05)))
-    panel._checker = _Spy(
-        scorer=_FixedScorer(NliScores(0.5, 0.45, 0.05)),
-        splitter=SimpleSplitter(),
-        settings=FaithfulnessSettings(),
-    )
-    panel.build(reviews, reviews, max_chars=120)
+    asked = _jobs_asked(reviews, "restated")
     assert asked["좋다"] == {"a": "재밌다", "b": "무섭다", "c": "재밌다"}
 
 

@@ -241,12 +241,12 @@ def _becoming(tokens: Sequence[Token], j: int) -> bool:
 
 
 # "-는 게 좋다 / 낫다": it is better to do something (advice), not a verdict on the thing.
-_BETTER = frozenset(["좋", "낫"])
+BETTER = frozenset(["좋", "낫"])
 # What a reader does (watch, buy, read, order, choose): "-는 게 좋다" after it advises.
 _READER_ACTS = frozenset(
     ["보", "사", "읽", "고르", "기다리", "주문", "구매", "구입", "선택", "비교", "참고", "확인"]
 )
-_HONORIFIC = frozenset(["시", "으시"])
+HONORIFIC = frozenset(["시", "으시"])
 
 
 def advice_to_do(tokens: Sequence[Token], start: int, stem: str) -> bool:
@@ -255,7 +255,7 @@ def advice_to_do(tokens: Sequence[Token], start: int, stem: str) -> bool:
     made a noun with -는 것, so 좋다 judges doing that, not the product (`verdicts.better_not`
     reads "안 보는 게 좋다" as the warning it is). Not a fact about the product ("빨리 마르는 게
     좋아요", "이번에 산 게 제일 좋아요", "배터리가 오래 가는 게 좋아요")."""
-    if stem not in _BETTER:
+    if stem not in BETTER:
         return False
     j = start - 1
     while j >= 0 and _tag(tokens[j]) == "MAG":
@@ -264,7 +264,7 @@ def advice_to_do(tokens: Sequence[Token], start: int, stem: str) -> bool:
     nominal = j >= 2 and tokens[j].form in ("것", "거", "게") and _tag(tokens[j]) == "NNB"
     if not (nominal and (tokens[j - 1].form, _tag(tokens[j - 1])) == ("는", "ETM")):
         return False
-    verb = j - 2 - (tokens[j - 2].form in _HONORIFIC and _tag(tokens[j - 2]) == "EP")
+    verb = j - 2 - (tokens[j - 2].form in HONORIFIC and _tag(tokens[j - 2]) == "EP")
     return verb >= 0 and _reader_act(tokens, verb) and not _has_subject(tokens, verb)
 
 

@@ -185,13 +185,13 @@ def better_not(tokens: Sequence[Token], i: int) -> Found | None:
         if not (_form(tokens, k + 1, ["지"], ["EC"]) and _form(tokens, k + 2, ["않"], ["VX"])):
             return None
         k += 2
-    k += _form(tokens, k + 1, ["시", "으시"], ["EP"])  # 안 보시는 게, 보지 않으시는 게
+    k += _form(tokens, k + 1, mood.HONORIFIC, ["EP"])  # 안 보시는 게, 보지 않으시는 게
     if not (_form(tokens, k + 1, ["는"], ["ETM"]) and _form(tokens, k + 2, ["것", "거", "게"], ["NNB"])):
         return None
     end = k + 3 + (k + 3 < len(tokens) and _tag(tokens[k + 3]) in ("JKS", "JX"))
     while end < len(tokens) and _tag(tokens[end]) == "MAG":
         end += 1
-    better = _form(tokens, end, ["좋", "낫"], ["VA"])
+    better = _form(tokens, end, mood.BETTER, ["VA"])
     warned = ((verb.form, "VV"), ("지", "EC"), ("말", "VX"), ("아야", "EC"), ("하", "VX"))
     whole = _about_the_whole(tokens, i) and not _if_before(tokens, i)
     return ("말리", warned, end) if better and whole else None
